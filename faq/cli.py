@@ -1,0 +1,247 @@
+"""The staff command line: python -m faq {check,ask,eval,dump,...}.
+
+Output formats here are a contract other tools rely on; keep names and fields stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from faq.evaluate import CATEGORIES, EvalFileError, evaluate, read_cases, unknown_ids
+from faq.loader import check_faq, load_faq, resolve_path
+from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, matcher_for
+from faq.model import FAQ
+from faq.problems import FAQError
+from faq.selftest import self_test
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except FAQError as exc:
+        print(exc, file=sys.stderr)
+        print("The FAQ has errors; run `python -m faq check` for details.", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:  # e.g. piped into `head`
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--faq",
+        metavar="PATH",
+        help="FAQ file (default: $FAQ_PATH, else the shipped faq/data/faq.yaml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m faq",
+        description="Check, try out and measure the dystonia FAQ.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", parents=[common], help="validate the FAQ file")
+    check.add_argument("path", nargs="?", help="FAQ file to check")
+    check.add_argument(
+        "--no-self-test", action="store_true", help="skip the held-out phrasing self-test"
+    )
+    check.set_defaults(handler=cmd_check)
+
+    ask = sub.add_parser("ask", parents=[common], help="show what the bot would decide")
+    ask.add_argument("question", nargs="*", help="the question; '-' reads one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.set_defaults(handler=cmd_ask)
+
+    ev = sub.add_parser("eval", parents=[common], help="score the matcher on a labelled TSV")
+    ev.add_argument("file", type=Path, help="TSV with columns question, accept, category")
+    ev.add_argument("--misses", action="store_true", help="list every question not handled right")
+    ev.set_defaults(handler=cmd_eval)
+
+    dump = sub.add_parser("dump", parents=[common], help="print the loaded FAQ")
+    dump.add_argument("--json", action="store_true", help="JSON output (the only format)")
+    dump.set_defaults(handler=cmd_dump)
+
+    from faq import staff_cli  # the staff reports live in their own module
+
+    staff_cli.add_commands(sub, common)
+    return parser
+
+
+def _faq(args: argparse.Namespace) -> FAQ:
+    return load_faq(getattr(args, "faq", None))
+
+
+# -- check -------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = resolve_path(args.path or args.faq)
+    faq, problems = check_faq(path)
+    if faq is not None and not args.no_self_test:
+        problems = sorted([*problems, *self_test(matcher_for(faq))])
+    for problem in problems:
+        print(problem)
+    if faq is None:
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"{path}: {errors} error{'s' * (errors != 1)}; the bot keeps using the last good FAQ")
+        return EXIT_INVALID
+    warnings = len(problems)
+    phrasings = sum(len(e.phrasings) for e in faq.entries)
+    print(
+        f"{path}: OK: {len(faq.entries)} entries, {phrasings} phrasings, "
+        f"{len(faq.topics)} topics, {len(faq.urgent_rules)} urgent rules, "
+        f"{len(faq.references)} references; {warnings} warning{'s' * (warnings != 1)}"
+    )
+    return EXIT_OK
+
+
+# -- ask ---------------------------------------------------------------------------------
+
+
+def decision_json(query: str, decision: Decision) -> dict[str, Any]:
+    def pair(m: Match) -> dict[str, Any]:
+        return {"id": m.entry.id, "score": m.score}
+
+    if isinstance(decision, Urgent):
+        return {"query": query, "decision": "urgent", "id": None, "score": 1.0, "suggestions": []}
+    if isinstance(decision, Answer):
+        m = decision.match
+        return {"query": query, "decision": "answer", "id": m.entry.id, "score": m.score,
+                "suggestions": []}
+    if isinstance(decision, Clarify):
+        return {"query": query, "decision": "clarify", "id": None,
+                "score": decision.candidates[0].score,
+                "suggestions": [pair(m) for m in decision.candidates]}
+    best = decision.nearest[0].score if decision.nearest else 0.0
+    return {"query": query, "decision": "none", "id": None, "score": best, "suggestions": []}
+
+
+def decision_text(query: str, decision: Decision) -> str:
+    lines = [f"? {query}"]
+    if isinstance(decision, Urgent):
+        lines.append(f"  urgent: rule {decision.rule!r} fired; the urgent-care reply is sent")
+    elif isinstance(decision, Answer):
+        m = decision.match
+        lines.append(f"  answer: {m.entry.id} (score {m.score:.2f}) \"{m.entry.question}\"")
+        if decision.runners_up:
+            lines.append("  runners-up: " + _matches(decision.runners_up))
+    elif isinstance(decision, Clarify):
+        lines.append("  clarify: did you mean " + _matches(decision.candidates))
+    else:
+        assert isinstance(decision, NoMatch)
+        nearest = f"; nearest: {_matches(decision.nearest)}" if decision.nearest else ""
+        lines.append(f"  none: the fallback is sent{nearest}")
+    return "\n".join(lines)
+
+
+def _matches(matches: Iterable[Match]) -> str:
+    return ", ".join(f"{m.entry.id} ({m.score:.2f})" for m in matches)
+
+
+def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterable[str]:
+    if args.question == ["-"] or (not args.question and not stdin.isatty()):
+        for line in stdin:
+            yield line.rstrip("\r\n")
+    elif args.question:
+        yield " ".join(args.question)
+    else:
+        print("Type a question (an empty line or Ctrl-D ends).", file=sys.stderr)
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                return
+            if not line.strip():
+                return
+            yield line
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    matcher = matcher_for(_faq(args))
+    for question in _questions(args, sys.stdin):
+        decision = matcher.decide(question)
+        if args.json:
+            print(json.dumps(decision_json(question, decision), ensure_ascii=False), flush=True)
+        else:
+            print(decision_text(question, decision), flush=True)
+    return EXIT_OK
+
+
+# -- eval --------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    matcher = matcher_for(_faq(args))
+    try:
+        cases = read_cases(args.file)
+    except EvalFileError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    unknown = unknown_ids(matcher, cases)
+    if unknown:
+        print(f"warning: labels name ids the FAQ lacks: {', '.join(sorted(unknown))}",
+              file=sys.stderr)
+    report = evaluate(matcher, cases)
+    if args.misses:
+        for category in CATEGORIES:
+            misses = [o for o in report.misses if o.case.category == category]
+            for o in misses:
+                expected = ",".join(sorted(o.case.accept))
+                print(f"{args.file}:{o.case.line}: [{category}] {o.case.question!r}\n"
+                      f"    expected {expected}; got {o.describe()}")
+        print()
+    for line in report.summary_lines():
+        print(line)
+    return EXIT_OK
+
+
+# -- dump --------------------------------------------------------------------------------
+
+
+def faq_json(faq: FAQ) -> dict[str, Any]:
+    return {
+        "path": str(faq.path),
+        "clinic": {"name": faq.clinic.name, "contact": faq.clinic.contact_text},
+        "disclaimer": faq.disclaimer,
+        "urgent": {
+            "message": faq.fill(faq.urgent_message),
+            "rules": [{"name": r.name, "any": list(r.any), "all_of": list(r.all_of)}
+                      for r in faq.urgent_rules],
+        },
+        "fallback": faq.fill(faq.fallback),
+        "topics": [{"id": t.id, "title": t.title} for t in faq.topics],
+        "matching": {"answer_threshold": faq.thresholds.answer,
+                     "clarify_threshold": faq.thresholds.clarify,
+                     "margin": faq.thresholds.margin},
+        "synonyms": [list(g) for g in faq.synonyms],
+        "entries": [
+            {
+                "id": e.id,
+                "topic": e.topic,
+                "kind": e.kind,
+                "question": e.question,
+                "alternates": list(e.alternates),
+                "answer": faq.fill(e.answer),
+                "references": [r.citation for r in e.references],
+                "see_also": list(e.see_also),
+            }
+            for e in faq.entries
+        ],
+    }
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    print(json.dumps(faq_json(_faq(args)), ensure_ascii=False, indent=2))
+    return EXIT_OK

@@ -1,0 +1,299 @@
+"""From a patient's own words to a decision: urgent, answer, clarify, or none.
+
+How a question is scored against the FAQ (all precomputed once per FAQ load):
+
+1. Words are folded (case, accents, apostrophes), contractions expanded, and a misspelt
+   word is corrected to the nearest word the FAQ itself uses ("distonia" -> "dystonia").
+2. Words are stemmed and the FAQ's synonym groups map to one term ("scan" ~ "mri").
+3. Each term is weighted by how few entries use it: "dystonia" says little, "geste" a lot.
+   A word the FAQ never uses ("botox", "genetic") weighs as much as a rare one, so a
+   question about something the FAQ does not cover cannot look like a good match.
+4. The question is compared with every phrasing of every entry by weighted overlap in
+   both directions; an entry scores its best phrasing, topped up by how much of the
+   question its phrasings cover together.
+5. A confident, clear winner is answered; a near-tie or a middling score asks "did you
+   mean" with the top candidates; anything lower abstains.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from faq.model import FAQ, Entry
+from faq.text import STOPWORDS, stem, words
+from faq.urgent import UrgentScreen
+
+# A chat question longer than this is a paste, not a question; its start decides.
+MAX_QUERY_WORDS = 120
+STOPWORD_WEIGHT = 0.15
+# How much of the entry-wide coverage tops up an entry's best single phrasing.
+COVERAGE_SHARE = 0.25
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Urgent:
+    rule: str
+    kind: ClassVar[str] = "urgent"
+
+
+@dataclass(frozen=True)
+class Answer:
+    match: Match
+    runners_up: tuple[Match, ...] = ()
+    kind: ClassVar[str] = "answer"
+
+
+@dataclass(frozen=True)
+class Clarify:
+    candidates: tuple[Match, ...]
+    kind: ClassVar[str] = "clarify"
+
+
+@dataclass(frozen=True)
+class NoMatch:
+    nearest: tuple[Match, ...] = ()
+    kind: ClassVar[str] = "none"
+
+
+Decision = Urgent | Answer | Clarify | NoMatch
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    entry_index: int
+    number: int  # position in Entry.phrasings
+    terms: frozenset[str]
+    weight: float
+
+
+class Matcher:
+    """Everything the matcher needs about one FAQ, computed once when the FAQ loads."""
+
+    def __init__(self, faq: FAQ) -> None:
+        self.faq = faq
+        self._urgent = UrgentScreen(faq.urgent_rules)
+        self._synonyms = _SynonymMap(faq.synonyms)
+        self._corrections: dict[str, str] = {}
+        self._prefix_cache: dict[str, str] = {}
+
+        entry_terms = [self._terms(p for p in entry.phrasings) for entry in faq.entries]
+        self._known_terms = frozenset().union(*entry_terms) if entry_terms else frozenset()
+        self._vocabulary = sorted(
+            {w for e in faq.entries for p in e.phrasings for w in words(p)}
+            | {w for group in faq.synonyms for term in group for w in words(term)}
+        )
+        self._known_words = frozenset(self._vocabulary)
+        self._spell_targets = [w for w in self._vocabulary if len(w) >= 3 and w not in STOPWORDS]
+
+        n = len(faq.entries)
+        df: dict[str, int] = defaultdict(int)
+        for terms in entry_terms:
+            for term in terms:
+                df[term] += 1
+        self._weights = {t: self._idf(n, d, t) for t, d in df.items()}
+        self._unknown_weight = self._idf(n, 1, "")
+        # How many phrasings of each entry use a term: lets the self-test hold one out.
+        self._entry_term_counts: list[dict[str, int]] = [defaultdict(int) for _ in entry_terms]
+        self._phrasings: list[_Phrasing] = []
+        self._phrasing_index: dict[tuple[str, int], int] = {}
+        self._index: dict[str, list[int]] = defaultdict(list)
+        for e_index, entry in enumerate(faq.entries):
+            for number, phrasing in enumerate(entry.phrasings):
+                terms = frozenset(self._phrase_terms(phrasing))
+                if not terms:
+                    continue
+                p_index = len(self._phrasings)
+                self._phrasings.append(
+                    _Phrasing(e_index, number, terms, sum(self._weights[t] for t in terms))
+                )
+                self._phrasing_index[(entry.id, number)] = p_index
+                for term in terms:
+                    self._index[term].append(p_index)
+                    self._entry_term_counts[e_index][term] += 1
+
+    # -- public ------------------------------------------------------------------------
+
+    def decide(self, text: str, *, held_out: tuple[str, int] | None = None) -> Decision:
+        """The decision for `text`. `held_out` ignores one phrasing (entry id, number)."""
+        rule = self._urgent.check(text)
+        if rule is not None:
+            return Urgent(rule)
+        ranked = self.rank(text, held_out=held_out)
+        t = self.faq.thresholds
+        if not ranked or ranked[0].score < t.clarify:
+            return NoMatch(tuple(ranked[:MAX_SUGGESTIONS]))
+        best = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        if best.score >= t.answer and best.score - second >= t.margin:
+            return Answer(best, tuple(ranked[1:MAX_SUGGESTIONS]))
+        # Offer the close runners-up too, but not entries far below the best one.
+        floor = max(t.clarify * 0.75, best.score - 0.25)
+        candidates = tuple(m for m in ranked[:MAX_SUGGESTIONS] if m.score >= floor)
+        return Clarify(candidates)
+
+    def rank(self, text: str, *, held_out: tuple[str, int] | None = None) -> list[Match]:
+        """Every entry that shares a term with the question, best first."""
+        query = self._query_terms(text)
+        if not query:
+            return []
+        skip = self._phrasing_index.get(held_out, -1) if held_out else -1
+        skipped_terms = self._phrasings[skip].terms if skip >= 0 else frozenset()
+        weights = {t: self._weight(t) for t in query}
+        total = sum(weights.values())
+        overlap: dict[int, float] = defaultdict(float)
+        for term in query:
+            for p_index in self._index.get(term, ()):
+                if p_index != skip:
+                    overlap[p_index] += weights[term]
+        best: dict[int, float] = {}
+        for p_index, shared in overlap.items():
+            phrasing = self._phrasings[p_index]
+            recall = shared / total
+            precision = shared / phrasing.weight
+            score = 2 * recall * precision / (recall + precision)
+            if score > best.get(phrasing.entry_index, 0.0):
+                best[phrasing.entry_index] = score
+        skip_entry = self._phrasings[skip].entry_index if skip >= 0 else -1
+        matches = []
+        for e_index, score in best.items():
+            counts = self._entry_term_counts[e_index]
+            if e_index == skip_entry:
+                covered = (t for t in weights if counts.get(t, 0) - (t in skipped_terms) > 0)
+            else:
+                covered = (t for t in weights if t in counts)
+            coverage = sum(weights[t] for t in covered) / total
+            combined = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(coverage, score + 0.3)
+            matches.append(Match(self.faq.entries[e_index], round(combined, 4)))
+        matches.sort(key=lambda m: (-m.score, m.entry.id))
+        return matches
+
+    def query_terms(self, text: str) -> list[str]:
+        """The terms the matcher sees in `text` (for the CLI's explanations and tests)."""
+        return self._query_terms(text)
+
+    # -- internals ---------------------------------------------------------------------
+
+    @staticmethod
+    def _idf(n: int, df: int, term: str) -> float:
+        weight = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return max(weight, 0.05) * (STOPWORD_WEIGHT if term in STOPWORDS else 1.0)
+
+    def _weight(self, term: str) -> float:
+        weight = self._weights.get(term)
+        if weight is not None:
+            return weight
+        return self._unknown_weight * (STOPWORD_WEIGHT if term in STOPWORDS else 1.0)
+
+    def _terms(self, phrasings: Iterable[str]) -> frozenset[str]:
+        return frozenset(t for p in phrasings for t in self._phrase_terms(p))
+
+    def _phrase_terms(self, text: str) -> list[str]:
+        return self._synonyms.apply([_stem_word(w) for w in words(text)])
+
+    def _query_terms(self, text: str) -> list[str]:
+        raw = words(text)[:MAX_QUERY_WORDS]
+        stems = self._synonyms.apply([_stem_word(self._correct(w)) for w in raw])
+        return list(dict.fromkeys(self._nearest_known(t) for t in stems))
+
+    def _correct(self, word: str) -> str:
+        """Fix a misspelling against the FAQ's own words; leave known and short words alone."""
+        if (
+            word in self._known_words
+            or word in STOPWORDS
+            or len(word) < 4
+            or not word.isalpha()
+            or self._synonyms.apply([_stem_word(word)])[0] in self._known_terms
+        ):
+            return word
+        cached = self._corrections.get(word)
+        if cached is None:
+            max_edits = 1 if len(word) <= 6 else 2
+            found = process.extractOne(
+                word, self._spell_targets, scorer=OSA.distance, score_cutoff=max_edits
+            )
+            cached = found[0] if found else word
+            if len(self._corrections) < 50_000:
+                self._corrections[word] = cached
+        return cached
+
+    def _nearest_known(self, term: str) -> str:
+        """Join stems of one word family the stemmer leaves apart ("treatabl" -> "treat")."""
+        if term in self._known_terms or len(term) < 5:
+            return term
+        cached = self._prefix_cache.get(term)
+        if cached is None:
+            candidates = [
+                k
+                for k in self._known_terms
+                if len(k) >= 5 and (term.startswith(k) or k.startswith(term))
+            ]
+            cached = min(candidates, key=lambda k: (abs(len(k) - len(term)), k), default=term)
+            if len(self._prefix_cache) < 50_000:
+                self._prefix_cache[term] = cached
+        return cached
+
+
+def _stem_word(word: str) -> str:
+    return stem(word) if word.isalpha() else word
+
+
+class _SynonymMap:
+    """Maps every word or phrase of a synonym group onto the group's single term."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...]) -> None:
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for group in groups:
+            stems = [tuple(_stem_word(w) for w in words(term)) for term in group]
+            stems = [s for s in stems if s]
+            if not stems:
+                continue
+            canonical = "_".join(stems[0])
+            for phrase in stems:
+                self._phrases[phrase[0]].append((phrase, canonical))
+        for options in self._phrases.values():
+            options.sort(key=lambda item: -len(item[0]))
+
+    def apply(self, stems: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for phrase, canonical in self._phrases.get(stems[i], ()):
+                if tuple(stems[i : i + len(phrase)]) == phrase:
+                    out.append(canonical)
+                    i += len(phrase)
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return out
+
+
+_MATCHERS: weakref.WeakKeyDictionary[FAQ, Matcher] = weakref.WeakKeyDictionary()
+
+
+def matcher_for(faq: FAQ) -> Matcher:
+    """The precomputed matcher of this FAQ, built on first use."""
+    found = _MATCHERS.get(faq)
+    if found is None:
+        found = _MATCHERS[faq] = Matcher(faq)
+    return found
+
+
+def decide(faq: FAQ, text: str) -> Decision:
+    """The decision for `text` under `faq`: urgent, answer, clarify or none. Never raises."""
+    return matcher_for(faq).decide(text)

@@ -1,0 +1,109 @@
+"""Turning free text into comparable words. Shared by the matcher and the urgent screen."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Patients rarely type apostrophes, so contractions are expanded from their bare form
+# (after apostrophes are dropped): "can't", "cant" and "cannot" all become "can not".
+_CONTRACTIONS: dict[str, tuple[str, ...]] = {
+    "cant": ("can", "not"),
+    "cannot": ("can", "not"),
+    "wont": ("will", "not"),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wasnt": ("was", "not"),
+    "werent": ("were", "not"),
+    "havent": ("have", "not"),
+    "hasnt": ("has", "not"),
+    "hadnt": ("had", "not"),
+    "shouldnt": ("should", "not"),
+    "wouldnt": ("would", "not"),
+    "couldnt": ("could", "not"),
+    "mustnt": ("must", "not"),
+    "aint": ("is", "not"),
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+    "ill": ("i", "will"),
+    "id": ("i", "would"),
+    "youre": ("you", "are"),
+    "youve": ("you", "have"),
+    "theyre": ("they", "are"),
+    "whats": ("what", "is"),
+    "whos": ("who", "is"),
+    "hows": ("how", "is"),
+    "wheres": ("where", "is"),
+    "thats": ("that", "is"),
+    "theres": ("there", "is"),
+    "its": ("it",),
+    "u": ("you",),
+    "ur": ("your",),
+    "r": ("are",),
+    "pls": ("please",),
+    "plz": ("please",),
+    "thx": ("thanks",),
+    "ty": ("thank", "you"),
+    "wanna": ("want", "to"),
+    "gonna": ("going", "to"),
+}
+
+# Function words carry little meaning on their own; they are down-weighted, never dropped,
+# because some questions ("who are you?") consist of nothing else.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves also really please ok okay yes yeah get got go going lot lots
+    thing things something anything way much many even still ever always actually maybe
+    tell know want like bit
+    """.split()
+)
+
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+_WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s+")
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Compatibility-normalise, lower-case, strip accents and control characters."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(
+        ch if unicodedata.category(ch)[0] not in "MC" else (" " if ch in "\n\r\t" else "")
+        for ch in text
+    )
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def screen_form(text: str) -> str:
+    """The form the urgent screen reads: folded, apostrophes removed, spaces collapsed."""
+    return _SPACE.sub(" ", fold(text).translate(_APOSTROPHES)).strip()
+
+
+def words(text: str) -> list[str]:
+    """Folded words with contractions expanded. Digits are kept; punctuation is not."""
+    out: list[str] = []
+    for word in _WORD.findall(fold(text).translate(_APOSTROPHES)):
+        out.extend(_CONTRACTIONS.get(word, (word,)))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    # Snowball folds British and American spellings differently ("generalised" keeps
+    # its "s"); mapping -is-/-ys- endings onto -iz-/-yz- first makes them meet.
+    if word.endswith(("ise", "ised", "ises", "ising", "isation", "yse", "ysed")):
+        word = re.sub(r"(?<=[iy])s(?=(e|ed|es|ing|ation)$)", "z", word)
+    return str(_STEMMER.stemWord(word))
