@@ -33,9 +33,14 @@ from faq.urgent import UrgentScreen
 
 # A chat question longer than this is a paste, not a question; its start decides.
 MAX_QUERY_WORDS = 120
-STOPWORD_WEIGHT = 0.15
+STOPWORD_WEIGHT = 0.2
+# A word the FAQ never uses weighs this share of a word only one entry uses.
+UNKNOWN_WORD_SHARE = 1.0
+# Balance of the two overlap directions: below 1 favours phrasings fully present in the
+# question over questions fully present in a phrasing (patients add context words).
+BETA = 1.0
 # How much of the entry-wide coverage tops up an entry's best single phrasing.
-COVERAGE_SHARE = 0.25
+COVERAGE_SHARE = 0.35
 MAX_SUGGESTIONS = 3
 
 
@@ -98,7 +103,10 @@ class Matcher:
             | {w for group in faq.synonyms for term in group for w in words(term)}
         )
         self._known_words = frozenset(self._vocabulary)
-        self._spell_targets = [w for w in self._vocabulary if len(w) >= 3 and w not in STOPWORDS]
+        self._spell_targets_by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in self._vocabulary:
+            if len(w) >= 3 and w not in STOPWORDS:
+                self._spell_targets_by_initial[w[0]].append(w)
 
         n = len(faq.entries)
         df: dict[str, int] = defaultdict(int)
@@ -106,7 +114,7 @@ class Matcher:
             for term in terms:
                 df[term] += 1
         self._weights = {t: self._idf(n, d, t) for t, d in df.items()}
-        self._unknown_weight = self._idf(n, 1, "")
+        self._unknown_weight = self._idf(n, 1, "") * UNKNOWN_WORD_SHARE
         # How many phrasings of each entry use a term: lets the self-test hold one out.
         self._entry_term_counts: list[dict[str, int]] = [defaultdict(int) for _ in entry_terms]
         self._phrasings: list[_Phrasing] = []
@@ -165,7 +173,7 @@ class Matcher:
             phrasing = self._phrasings[p_index]
             recall = shared / total
             precision = shared / phrasing.weight
-            score = 2 * recall * precision / (recall + precision)
+            score = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
             if score > best.get(phrasing.entry_index, 0.0):
                 best[phrasing.entry_index] = score
         skip_entry = self._phrasings[skip].entry_index if skip >= 0 else -1
@@ -223,8 +231,11 @@ class Matcher:
         cached = self._corrections.get(word)
         if cached is None:
             max_edits = 1 if len(word) <= 6 else 2
+            # Typos rarely hit the first letter; requiring it keeps real words the FAQ
+            # does not use ("kill", "botox") from being "corrected" into ones it does.
+            targets = self._spell_targets_by_initial.get(word[0], ())
             found = process.extractOne(
-                word, self._spell_targets, scorer=OSA.distance, score_cutoff=max_edits
+                word, targets, scorer=OSA.distance, score_cutoff=max_edits
             )
             cached = found[0] if found else word
             if len(self._corrections) < 50_000:

@@ -88,9 +88,9 @@ class UrgentRule:
 class Thresholds:
     """Matcher cut-offs, calibrated on the labelled question sets (see README, Matching quality)."""
 
-    answer: float = 0.62
-    clarify: float = 0.40
-    margin: float = 0.06
+    answer: float = 0.45
+    clarify: float = 0.30
+    margin: float = 0.14
 
 
 # eq=False: an FAQ is compared and hashed by identity, so caches keyed on a loaded FAQ

@@ -78,13 +78,21 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
-    """Compatibility-normalise, lower-case, strip accents and control characters."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(
-        ch if unicodedata.category(ch)[0] not in "MC" else (" " if ch in "\n\r\t" else "")
-        for ch in text
-    )
-    return unicodedata.normalize("NFC", text).casefold()
+    """Compatibility-normalise, lower-case, strip Latin accents and control characters.
+
+    Accents are dropped only from Latin letters ("é" -> "e"): in scripts such as
+    Devanagari the combining signs are part of the word and must stay.
+    """
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(ch)
+        if category[0] == "C":
+            out.append(" " if ch in "\n\r\t" else "")
+        elif category == "Mn" and out and out[-1].isascii():
+            continue
+        else:
+            out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out)).casefold()
 
 
 def screen_form(text: str) -> str:
