@@ -136,6 +136,10 @@ class Matcher:
 
     # -- public ------------------------------------------------------------------------
 
+    def urgent_rule(self, text: str) -> str | None:
+        """The urgent rule `text` trips, if any (the first step of every decision)."""
+        return self._urgent.check(text)
+
     def decide(self, text: str, *, held_out: tuple[str, int] | None = None) -> Decision:
         """The decision for `text`. `held_out` ignores one phrasing (entry id, number)."""
         rule = self._urgent.check(text)

@@ -1,10 +1,180 @@
-"""Staff reports over the bot's stored data: misses, stats, links (added as they land)."""
+"""Staff reports over the bot's stored data: misses, stats, links."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from faq.links import BadUsernameError, check_username, deep_link, write_qr_codes
+from faq.loader import load_faq
+from faq.matcher import matcher_for
+from faq.misses import MissGroup, group_misses
+from faq.stats import collect_stats, render_text, write_html_report
+from faq.store import DEFAULT_DATA_DIR, Store, StoreError, database_path
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+DEFAULT_SINCE_DAYS = 30
+
+Handler = Callable[[argparse.Namespace], int]
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                  common: argparse.ArgumentParser) -> None:
-    del sub, common
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--since", metavar="DAYS", type=_days, default=DEFAULT_SINCE_DAYS,
+        help=f"look at the last DAYS days (default: {DEFAULT_SINCE_DAYS})",
+    )
+    data.add_argument(
+        "--data-dir", metavar="DIR", type=Path,
+        help=f"the bot's data directory (default: $BOT_DATA_DIR, else ./{DEFAULT_DATA_DIR})",
+    )
+
+    misses = sub.add_parser("misses", parents=[common, data],
+                            help="group the questions the bot could not answer")
+    misses.set_defaults(handler=_guarded(cmd_misses))
+
+    stats = sub.add_parser("stats", parents=[common, data],
+                           help="answers, feedback and misses per entry and per day")
+    stats.add_argument("--html", metavar="FILE", type=Path,
+                       help="also write the report as a web page")
+    stats.set_defaults(handler=_guarded(cmd_stats))
+
+    links = sub.add_parser("links", parents=[common],
+                           help="t.me links (and QR codes) that open the bot on an answer")
+    links.add_argument("--bot-username", metavar="NAME", required=True,
+                       help="the bot's Telegram username, e.g. BuddhiClinicBot")
+    links.add_argument("--qr", metavar="DIR", type=Path,
+                       help="write one QR code PNG per entry into DIR")
+    links.set_defaults(handler=_guarded(cmd_links))
+
+
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days (1 or more)")
+    return days
+
+
+def _guarded(handler: Handler) -> Handler:
+    """One clear line instead of a traceback when the database or a file lets us down."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except BrokenPipeError:
+            raise  # the caller's business: output piped into `head`
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+
+    return run
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        path: Path = args.data_dir
+        return path
+    return Path(os.environ.get("BOT_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _open_store(args: argparse.Namespace) -> Store | None:
+    """The existing database, or None (after saying so): reports never create one."""
+    data_dir = _data_dir(args)
+    if not database_path(data_dir).is_file():
+        print(
+            f"error: no bot database in {data_dir} yet ({database_path(data_dir)} is missing); "
+            "the bot creates it when it first runs. Use --data-dir if its data is elsewhere.",
+            file=sys.stderr,
+        )
+        return None
+    return Store(data_dir)
+
+
+# -- misses ------------------------------------------------------------------------------
+
+
+def cmd_misses(args: argparse.Namespace) -> int:
+    faq = load_faq(args.faq)
+    store = _open_store(args)
+    if store is None:
+        return EXIT_ERROR
+    with store:
+        rows = store.misses(args.since)
+    if not rows:
+        print(f"No missed questions in the last {args.since} days.")
+        return EXIT_OK
+    groups = group_misses(rows, matcher_for(faq))
+    unanswered = sum(g.unanswered for g in groups)
+    clarified = sum(g.clarified for g in groups)
+    print(
+        f"Questions the bot did not answer in the last {args.since} days: {len(rows)} "
+        f"({unanswered} unanswered, {clarified} \"did you mean\"), "
+        f"in {len(groups)} group{'s' * (len(groups) != 1)}, largest first."
+    )
+    for number, group in enumerate(groups, 1):
+        print()
+        print(_group_text(number, group))
+    print()
+    print(
+        "To teach the bot a group: if the nearest entry answers those questions, add them\n"
+        f"under that entry's `alternates:` in {faq.path}; otherwise write a new entry.\n"
+        "Then run `python -m faq check`, and `python -m faq ask \"<question>\"` to see\n"
+        "what the bot would now do."
+    )
+    return EXIT_OK
+
+
+def _group_text(number: int, group: MissGroup) -> str:
+    asked = f"{group.count} question{'s' * (group.count != 1)}"
+    people = f"{group.people} {'person' if group.people == 1 else 'people'}"
+    lines = [f"{number}. {asked} from {people}"]
+    lines += [f"   \"{text}\"" for text in group.examples]
+    if group.nearest_id is None:
+        lines.append("   nearest: none (no entry shares a word with these)")
+    else:
+        lines.append(f"   nearest: {group.nearest_id} ({group.nearest_score:.2f})")
+    return "\n".join(lines)
+
+
+# -- stats -------------------------------------------------------------------------------
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    faq = load_faq(args.faq)
+    store = _open_store(args)
+    if store is None:
+        return EXIT_ERROR
+    with store:
+        stats = collect_stats(store, faq, args.since)
+    print(render_text(stats))
+    if args.html is not None:
+        write_html_report(stats, args.html)
+        print(f"\nReport written to {args.html}; open it in a web browser.")
+    return EXIT_OK
+
+
+# -- links -------------------------------------------------------------------------------
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    try:
+        username = check_username(args.bot_username)
+    except BadUsernameError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    faq = load_faq(args.faq)
+    for entry in faq.entries:
+        print(f"{entry.id}\t{deep_link(username, entry.id)}")
+    if args.qr is not None:
+        paths = write_qr_codes(faq, username, args.qr)
+        print(f"Wrote {len(paths)} QR codes to {args.qr} (one <entry-id>.png per entry).",
+              file=sys.stderr)
+    return EXIT_OK

@@ -30,7 +30,7 @@ from typing import Literal, NewType, Self, get_args
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "bot.sqlite3"
-SECRET_FILENAME = "hash-secret"
+SECRET_FILENAME = "hash-secret"  # noqa: S105 (a file name, not a secret)
 DEFAULT_DATA_DIR = Path("data")
 
 UserKey = NewType("UserKey", str)
@@ -191,6 +191,7 @@ def _migration_1(conn: sqlite3.Connection) -> None:
 
 Migration = Callable[[sqlite3.Connection], None]
 
+# Fixed names, the only ones ever put into SQL text (forget, purge, indexes).
 TABLES = ("questions", "answers", "feedback")
 # In order; the database's user_version is how many of these it has run.
 MIGRATIONS: tuple[Migration, ...] = (_migration_1,)
@@ -304,7 +305,7 @@ class Store:
         """Delete every row about `user`; how many went."""
         with self._transaction() as conn:
             deleted = sum(
-                conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user,)).rowcount
+                conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user,)).rowcount  # noqa: S608
                 for table in TABLES
             )
         log.info("forgot a user: %d rows deleted", deleted)
@@ -317,7 +318,7 @@ class Store:
         cutoff = _stamp(_utc(now) - timedelta(days=older_than_days))
         with self._transaction() as conn:
             deleted = sum(
-                conn.execute(f"DELETE FROM {table} WHERE at < ?", (cutoff,)).rowcount
+                conn.execute(f"DELETE FROM {table} WHERE at < ?", (cutoff,)).rowcount  # noqa: S608
                 for table in TABLES
             )
         if deleted:
@@ -347,7 +348,7 @@ class Store:
                 " GROUP BY entry_id ORDER BY n DESC, entry_id",
                 (_since(since_days, now),),
             ).fetchall()
-        return {entry_id: n for entry_id, n in rows}
+        return {str(entry_id): int(n) for entry_id, n in rows}
 
     def feedback_per_entry(
         self, since_days: int, now: datetime | None = None

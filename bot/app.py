@@ -1,0 +1,129 @@
+"""Wires the Telegram application: every handler, in the order updates reach them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.conversation import Conversation
+from bot.flood import FloodGate
+from bot.settings import Settings
+from faq.live import LiveFAQ
+from faq.stats import collect_stats, render_text
+from faq.store import Store, load_or_create_secret
+
+log = logging.getLogger(__name__)
+
+BotApp = Application[Any, Any, Any, Any, Any, Any]
+
+COMMANDS = (
+    ("start", "Welcome and popular topics"),
+    ("topics", "Browse all questions by topic"),
+    ("help", "How to use this bot"),
+    ("sources", "Where the information comes from"),
+    ("contact", "How to reach the clinic"),
+    ("privacy", "What this bot stores and for how long"),
+    ("forget", "Delete what this bot stored about you"),
+)
+INFO_COMMANDS = ("help", "topics", "sources", "contact", "privacy")
+STATS_DAYS = 30
+
+# Only these reach the bot: channel posts, polls and the like are never requested.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+def build_application(settings: Settings) -> BotApp:
+    token = settings.token
+    if token is None:
+        raise ValueError("build_application needs TELEGRAM_BOT_TOKEN; use the console instead")
+    app: BotApp = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Waits out 429 "retry after" answers and retries, so each reply is sent once.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+
+    private = filters.ChatType.PRIVATE
+    messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
+    media = (
+        filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
+        | filters.VIDEO_NOTE | filters.ANIMATION | filters.Document.ALL | filters.LOCATION
+        | filters.CONTACT | filters.POLL
+    )
+    # 1. commands (in groups, only those addressed to this bot or to no bot)
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler(list(INFO_COMMANDS), handlers.info_command))
+    app.add_handler(CommandHandler("forget", handlers.forget))
+    app.add_handler(CommandHandler("reload", handlers.reload_command))
+    app.add_handler(CommandHandler("stats", handlers.stats_command))
+    # 2. button presses
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    # 3. free text: every private message; in groups the handler keeps only mentions/replies
+    app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    # 4. anything that is not text, in private chats
+    app.add_handler(MessageHandler(messages & private & media, handlers.media_message))
+    # 5. one error handler for everything
+    app.add_error_handler(handlers.error_handler)
+    return app
+
+
+async def _post_init(app: BotApp) -> None:
+    settings: Settings = app.bot_data["settings"]
+    live = LiveFAQ(settings.faq_path)
+    knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
+    data_dir = settings.bot_data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    hash_secret = settings.bot_hash_secret.get_secret_value() if settings.bot_hash_secret else None
+    store = Store(data_dir)
+    app.bot_data.update(
+        conversation=Conversation(live, store, settings.retention_days),
+        store=store,
+        hash_secret=load_or_create_secret(data_dir, hash_secret),
+        flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
+        purge=lambda: store.purge(settings.retention_days),
+        stats_text=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
+    )
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            handlers.reload_job, interval=settings.faq_reload_seconds, first=settings.faq_reload_seconds
+        )
+        app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
+    log.info(
+        "bot @%s ready: %d FAQ entries from %s",
+        app.bot.username, len(knowledge.faq.entries), live.path,
+    )
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    store: Store | None = app.bot_data.get("store")
+    if store is not None:
+        store.close()

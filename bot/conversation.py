@@ -1,0 +1,162 @@
+"""One pipeline for every chat front end: text or button in, Reply out, usage recorded.
+
+The Telegram handlers and the console both call this, so the urgent screen, matching,
+recording and wording are the same wherever a patient types.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot import replies
+from bot.replies import Reply
+from faq.live import Knowledge, LiveFAQ
+from faq.matcher import Answer, Clarify, Match, NoMatch
+from faq.store import AnswerHow, MissDecision, UserKey
+
+log = logging.getLogger(__name__)
+
+class Recorder(Protocol):
+    """Where usage goes (faq.store.Store in the bot); keys are pseudonymous, never raw ids."""
+
+    def record_question(
+        self,
+        text: str,
+        decision: MissDecision,
+        user: UserKey,
+        best_entry: str | None = None,
+        best_score: float | None = None,
+        at: datetime | None = None,
+    ) -> None: ...
+
+    def record_answer(
+        self, entry_id: str, user: UserKey, how: AnswerHow, at: datetime | None = None
+    ) -> None: ...
+
+    def record_feedback(
+        self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
+    ) -> None: ...
+
+    def forget(self, user: UserKey) -> int: ...
+
+
+class NullRecorder:
+    """Records nothing: the console, where there is no patient data to keep."""
+
+    def record_question(
+        self,
+        text: str,
+        decision: MissDecision,
+        user: UserKey,
+        best_entry: str | None = None,
+        best_score: float | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        del text, decision, user, best_entry, best_score, at
+
+    def record_answer(
+        self, entry_id: str, user: UserKey, how: AnswerHow, at: datetime | None = None
+    ) -> None:
+        del entry_id, user, how, at
+
+    def record_feedback(
+        self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
+    ) -> None:
+        del entry_id, user, helpful, at
+
+    def forget(self, user: UserKey) -> int:
+        del user
+        return 0
+
+
+@dataclass(frozen=True)
+class ButtonResult:
+    """What a button press produces: a reply (or None), the toast text, and whether the
+    reply should replace the message that carried the button (menus) or follow it."""
+
+    reply: Reply | None
+    toast: str = ""
+    replace: bool = False
+
+
+class Conversation:
+    def __init__(self, live: LiveFAQ, recorder: Recorder, retention_days: int = 90) -> None:
+        self.live = live
+        self.recorder = recorder
+        self.retention_days = retention_days
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.live.current
+
+    def on_text(self, user_key: UserKey, text: str) -> Reply:
+        knowledge = self.knowledge
+        decision = knowledge.matcher.decide(text)
+        log.info("message handled: decision=%s", decision.kind)  # never the text itself
+        if isinstance(decision, Answer):
+            self.recorder.record_answer(decision.match.entry.id, user_key, "match")
+        elif isinstance(decision, Clarify):
+            self._record_miss(user_key, text, "clarify", decision.candidates[0])
+        elif isinstance(decision, NoMatch):
+            self._record_miss(user_key, text, "none", next(iter(decision.nearest), None))
+        return replies.reply_for(knowledge.faq, decision)
+
+    def _record_miss(
+        self, user_key: UserKey, text: str, decision: MissDecision, best: Match | None
+    ) -> None:
+        self.recorder.record_question(
+            text,
+            decision,
+            user_key,
+            best.entry.id if best else None,
+            best.score if best else None,
+        )
+
+    def on_start(self, user_key: UserKey, payload: str | None) -> list[Reply]:
+        faq = self.knowledge.faq
+        entry = faq.entry(payload.strip()) if payload else None
+        if entry is not None:
+            self.recorder.record_answer(entry.id, user_key, "deeplink")
+            return [replies.answer_reply(faq, entry)]
+        return [replies.welcome_reply(faq)]
+
+    def on_button(self, user_key: UserKey, data: str) -> ButtonResult:
+        faq = self.knowledge.faq
+        kind, _, rest = data.partition(":")
+        if kind == replies.TOPICS:
+            return ButtonResult(replies.topics_reply(faq), replace=True)
+        if kind == replies.TOPIC:
+            topic = replies.topic_reply(faq, rest)
+            if topic is not None:
+                return ButtonResult(topic, replace=True)
+        elif kind == replies.ANSWER:
+            entry = faq.entry(rest)
+            if entry is not None:
+                self.recorder.record_answer(entry.id, user_key, "button")
+                return ButtonResult(replies.answer_reply(faq, entry))
+        elif kind == replies.FEEDBACK:
+            entry_id, _, vote = rest.rpartition(":")
+            if faq.entry(entry_id) is not None and vote in ("0", "1"):
+                self.recorder.record_feedback(entry_id, user_key, vote == "1")
+                return ButtonResult(None, "Thank you for your feedback.")
+        return ButtonResult(replies.stale_button_reply(), "That button is out of date.")
+
+    def on_forget(self, user_key: UserKey) -> Reply:
+        return replies.forgotten_reply(self.recorder.forget(user_key))
+
+    def info(self, command: str) -> Reply:
+        faq = self.knowledge.faq
+        if command == "help":
+            return replies.help_reply(faq)
+        if command == "topics":
+            return replies.topics_reply(faq)
+        if command == "sources":
+            return replies.sources_reply(faq)
+        if command == "contact":
+            return replies.contact_reply(faq)
+        if command == "privacy":
+            return replies.privacy_reply(faq, self.retention_days)
+        return replies.fallback_reply(faq)

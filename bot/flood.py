@@ -1,0 +1,53 @@
+"""Per-user flood control: past N messages in a window, one notice, then silence."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Verdict = Literal["ok", "notify", "drop"]
+
+
+@dataclass
+class _Window:
+    times: deque[float] = field(default_factory=deque)
+    notified: bool = False
+
+
+class FloodGate:
+    def __init__(
+        self,
+        max_messages: int,
+        window_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_messages = max_messages
+        self.window = window_seconds
+        self._clock = clock
+        self._users: dict[str, _Window] = {}
+
+    def check(self, user_key: str) -> Verdict:
+        """'ok' to answer, 'notify' to send the one slow-down notice, 'drop' to stay quiet."""
+        now = self._clock()
+        state = self._users.setdefault(user_key, _Window())
+        while state.times and now - state.times[0] >= self.window:
+            state.times.popleft()
+        if not state.times:
+            state.notified = False
+        state.times.append(now)
+        if len(state.times) <= self.max_messages:
+            return "ok"
+        if state.notified:
+            return "drop"
+        state.notified = True
+        return "notify"
+
+    def prune(self) -> None:
+        """Forget users idle for a whole window, so memory follows active users only."""
+        now = self._clock()
+        idle = [k for k, s in self._users.items() if not s.times or now - s.times[-1] >= self.window]
+        for key in idle:
+            del self._users[key]

@@ -1,0 +1,274 @@
+"""Telegram handlers: unpack the update, ask the conversation, send what it says.
+
+Handlers never match or word replies themselves (bot/conversation.py and bot/replies.py
+do); they only deal with Telegram: chats, groups, buttons, limits and errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from typing import Any
+
+from telegram import Message, Update, User
+from telegram.constants import ChatType, MessageEntityType
+from telegram.error import BadRequest, Conflict, Forbidden, TelegramError
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot import replies
+from bot.conversation import Conversation
+from bot.flood import FloodGate
+from bot.render import keyboard, render_html
+from bot.replies import Reply
+from bot.settings import Settings
+from faq.limits import MESSAGE_LIMIT
+from faq.live import ReloadResult
+from faq.store import UserKey, pseudonymise
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+EXIT_CONFLICT = 3
+
+
+# -- shared state, set up in post_init ----------------------------------------------------
+
+
+def conversation(context: Context) -> Conversation:
+    conv: Conversation = context.bot_data["conversation"]
+    return conv
+
+
+def settings_of(context: Context) -> Settings:
+    settings: Settings = context.bot_data["settings"]
+    return settings
+
+
+def user_key(context: Context, user: User | None) -> UserKey:
+    """A pseudonymous key for the sender; raw Telegram ids never leave this function."""
+    if user is None:
+        return UserKey("anonymous")
+    secret: bytes = context.bot_data["hash_secret"]
+    return pseudonymise(user.id, secret)
+
+
+def is_admin(context: Context, user: User | None) -> bool:
+    return user is not None and user.id in settings_of(context).admin_user_ids
+
+
+# -- sending ------------------------------------------------------------------------------
+
+
+async def send_reply(message: Message, reply: Reply) -> None:
+    """Send a reply as one or more HTML messages; buttons go on the last one."""
+    chunks = render_html(reply)
+    quote = message.chat.type != ChatType.PRIVATE
+    for i, text in enumerate(chunks):
+        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        await message.reply_text(text, reply_markup=markup, do_quote=quote)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+async def start(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    payload = context.args[0] if context.args else None
+    for reply in conversation(context).on_start(user_key(context, update.effective_user), payload):
+        await send_reply(message, reply)
+
+
+async def info_command(update: Update, context: Context) -> None:
+    """/help, /topics, /sources, /contact, /privacy: fixed texts from the FAQ."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    await send_reply(message, conversation(context).info(command))
+
+
+async def forget(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    conv = conversation(context)
+    key = user_key(context, update.effective_user)
+    reply = await asyncio.to_thread(conv.on_forget, key)
+    await send_reply(message, reply)
+
+
+async def reload_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_admin(context, update.effective_user):
+        await send_reply(message, replies.fallback_reply(conversation(context).knowledge.faq))
+        return
+    result = await asyncio.to_thread(conversation(context).live.refresh, force=True)
+    await message.reply_text(describe_reload(result, conversation(context)))
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_admin(context, update.effective_user):
+        await send_reply(message, replies.fallback_reply(conversation(context).knowledge.faq))
+        return
+    report = await asyncio.to_thread(context.bot_data["stats_text"])
+    await message.reply_text(f"<pre>{html.escape(_clip(report, MESSAGE_LIMIT - 20))}</pre>")
+
+
+def describe_reload(result: ReloadResult, conv: Conversation) -> str:
+    faq = conv.knowledge.faq
+    if result.status == "failed":
+        errors = "\n".join(str(p) for p in result.problems)
+        return _clip(
+            "The FAQ edit has errors, so the bot keeps serving the last good version.\n\n"
+            + html.escape(errors),
+            MESSAGE_LIMIT,
+        )
+    state = "Reloaded" if result.status == "reloaded" else "No change:"
+    return f"{state} the FAQ has {len(faq.entries)} entries."
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- free text ----------------------------------------------------------------------------
+
+
+def _addressed_to_bot(message: Message, bot: ExtBot[Any]) -> str | None:
+    """In a group: the text if the message mentions or replies to this bot, else None."""
+    text = message.text or ""
+    reply_to = message.reply_to_message
+    if reply_to is not None and reply_to.from_user is not None and reply_to.from_user.id == bot.id:
+        return text
+    mention = f"@{bot.username}".lower() if bot.username else None
+    for entity, value in message.parse_entities([MessageEntityType.MENTION]).items():
+        del entity
+        if mention and value.lower() == mention:
+            return text.replace(value, " ").strip()
+    return None
+
+
+async def text_message(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    text: str | None = message.text
+    if message.chat.type != ChatType.PRIVATE:
+        text = _addressed_to_bot(message, context.bot)
+        if text is None:
+            return
+    conv = conversation(context)
+    key = user_key(context, update.effective_user)
+    # The urgent screen runs before flood control: an emergency always gets through.
+    if conv.knowledge.matcher.urgent_rule(text) is None:
+        flood: FloodGate = context.bot_data["flood"]
+        verdict = flood.check(key)
+        if verdict == "drop":
+            return
+        if verdict == "notify":
+            await send_reply(message, replies.slow_down_reply())
+            return
+    reply = conv.on_text(key, text)
+    await send_reply(message, reply)
+
+
+async def media_message(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        return
+    del context
+    await send_reply(message, replies.media_reply())
+
+
+# -- buttons ------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    result = conversation(context).on_button(
+        user_key(context, update.effective_user), query.data or ""
+    )
+    # Always acknowledge, or the patient's button keeps spinning.
+    await query.answer(result.toast or None)
+    if result.reply is None:
+        return
+    message = query.message
+    if not isinstance(message, Message):  # too old for Telegram to show us
+        if update.effective_user is not None:
+            for text in render_html(result.reply):
+                await context.bot.send_message(update.effective_user.id, text,
+                                               reply_markup=keyboard(result.reply))
+        return
+    if result.replace and len(render_html(result.reply)) == 1:
+        try:
+            await message.edit_text(render_html(result.reply)[0],
+                                    reply_markup=keyboard(result.reply))
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("could not edit a menu message (%s); sending a new one", exc)
+    await send_reply(message, result.reply)
+
+
+# -- jobs ---------------------------------------------------------------------------------
+
+
+async def reload_job(context: Context) -> None:
+    """Checks the FAQ file for edits; a broken edit is reported to admins once."""
+    conv = conversation(context)
+    result = await asyncio.to_thread(conv.live.refresh)
+    if result.status == "reloaded":
+        log.info("FAQ reloaded: %d entries", len(conv.knowledge.faq.entries))
+    elif result.status == "failed" and result.first_report:
+        log.warning("FAQ edit rejected, still serving the last good FAQ:\n%s",
+                    "\n".join(str(p) for p in result.problems))
+        text = describe_reload(result, conv)
+        for admin in settings_of(context).admin_user_ids:
+            try:
+                await context.bot.send_message(admin, text)
+            except (Forbidden, BadRequest) as exc:
+                log.warning("could not notify an admin about the FAQ errors: %s", exc)
+
+
+async def retention_job(context: Context) -> None:
+    removed = await asyncio.to_thread(context.bot_data["purge"])
+    log.info("retention: removed %d expired records", removed)
+    flood: FloodGate = context.bot_data["flood"]
+    flood.prune()
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+async def error_handler(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    error = context.error
+    if isinstance(error, Conflict):
+        log.error(
+            "Another bot instance is already running with this token; this one stops. "
+            "(Telegram: %s)", error.message,
+        )
+        context.bot_data["exit_code"] = EXIT_CONFLICT
+        app: Application[Any, Any, Any, Any, Any, Any] = context.application
+        app.stop_running()
+        return
+    if update is None and isinstance(error, TelegramError):
+        # Polling hiccups (timeouts, 5xx): the updater retries with back-off by itself.
+        log.warning("Telegram polling error, retrying: %s", error)
+        return
+    log.error("unhandled error while handling an update", exc_info=error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await send_reply(update.effective_message, replies.apology_reply())
+        except TelegramError:
+            log.warning("could not send the apology either", exc_info=True)

@@ -1,0 +1,45 @@
+"""Logging set-up: the bot token never reaches a log line, and HTTP URLs are not logged."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+# Any "digits:secret" shaped like a bot token, in case a token we do not know appears.
+_TOKEN_SHAPE = re.compile(r"\b\d{6,}:[A-Za-z0-9_-]{30,}\b")
+REDACTED = "[REDACTED]"
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts secrets from the whole formatted record, tracebacks included."""
+
+    def __init__(self, fmt: str, secrets: Iterable[str] = ()) -> None:
+        super().__init__(fmt)
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self._secrets)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return _TOKEN_SHAPE.sub(REDACTED, text)
+
+
+def configure_logging(level: str, secrets: Iterable[str], stream: object = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # httpx logs every request URL, and Telegram URLs contain the token; PTB's own request
+    # layer logs parameters at DEBUG. Both stay quiet whatever LOG_LEVEL says.
+    for noisy in ("httpx", "httpcore", "telegram.request", "hpack", "tornado.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,78 @@
+"""The FAQ currently served, swapped atomically when a valid edit lands on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from faq.loader import check_faq, resolve_path
+from faq.matcher import Matcher
+from faq.model import FAQ
+from faq.problems import FAQError, Problem
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """A validated FAQ with its precomputed matcher: everything a reply needs."""
+
+    faq: FAQ
+    matcher: Matcher
+    digest: str
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    status: Literal["unchanged", "reloaded", "failed"]
+    problems: tuple[Problem, ...] = ()
+    # False when this broken version was already reported, so admins are told once.
+    first_report: bool = True
+
+
+class LiveFAQ:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path: Path = resolve_path(path)
+        self._current: Knowledge | None = None
+        self._seen_stat: tuple[int, int] | None = None
+        self._failed_digest: str | None = None
+
+    @property
+    def current(self) -> Knowledge:
+        if self._current is None:
+            raise RuntimeError("the FAQ has not been loaded yet")
+        return self._current
+
+    def load(self) -> Knowledge:
+        """First load: a broken FAQ here is fatal (FAQError), there is nothing to fall back on."""
+        result = self.refresh(force=True)
+        if result.status == "failed":
+            raise FAQError(list(result.problems))
+        return self.current
+
+    def refresh(self, *, force: bool = False) -> ReloadResult:
+        """Re-read the file if it changed; keep serving the last good FAQ if it is broken."""
+        try:
+            stat = self.path.stat()
+            seen = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            seen = None
+        if not force and seen is not None and seen == self._seen_stat:
+            return ReloadResult("unchanged")
+        self._seen_stat = seen
+        try:
+            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            digest = "unreadable"
+        if not force and self._current is not None and digest == self._current.digest:
+            return ReloadResult("unchanged")
+        faq, problems = check_faq(self.path)
+        if faq is None:
+            first = digest != self._failed_digest
+            self._failed_digest = digest
+            errors = tuple(p for p in problems if p.severity == "error")
+            return ReloadResult("failed", errors, first_report=first)
+        self._failed_digest = None
+        self._current = Knowledge(faq, Matcher(faq), digest)
+        return ReloadResult("reloaded")
