@@ -74,9 +74,17 @@ def build_application(settings: Settings) -> BotApp:
     private = filters.ChatType.PRIVATE
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     media = (
-        filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
-        | filters.VIDEO_NOTE | filters.ANIMATION | filters.Document.ALL | filters.LOCATION
-        | filters.CONTACT | filters.POLL
+        filters.Sticker.ALL
+        | filters.PHOTO
+        | filters.VOICE
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.ANIMATION
+        | filters.Document.ALL
+        | filters.LOCATION
+        | filters.CONTACT
+        | filters.POLL
     )
     # 1. commands (in groups, only those addressed to this bot or to no bot)
     app.add_handler(CommandHandler("start", handlers.start))
@@ -87,7 +95,9 @@ def build_application(settings: Settings) -> BotApp:
     # 2. button presses
     app.add_handler(CallbackQueryHandler(handlers.button))
     # 3. free text: every private message; in groups the handler keeps only mentions/replies
-    app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    app.add_handler(
+        MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.text_message)
+    )
     # 4. anything that is not text, in private chats
     app.add_handler(MessageHandler(messages & private & media, handlers.media_message))
     # 5. one error handler for everything
@@ -114,12 +124,16 @@ async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            handlers.reload_job, interval=settings.faq_reload_seconds, first=settings.faq_reload_seconds
+            handlers.reload_job,
+            interval=settings.faq_reload_seconds,
+            first=settings.faq_reload_seconds,
         )
         app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
     log.info(
         "bot @%s ready: %d FAQ entries from %s",
-        app.bot.username, len(knowledge.faq.entries), live.path,
+        app.bot.username,
+        len(knowledge.faq.entries),
+        live.path,
     )
 
 

@@ -19,6 +19,7 @@ from faq.store import AnswerHow, MissDecision, UserKey
 
 log = logging.getLogger(__name__)
 
+
 class Recorder(Protocol):
     """Where usage goes (faq.store.Store in the bot); keys are pseudonymous, never raw ids."""
 

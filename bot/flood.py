@@ -48,6 +48,8 @@ class FloodGate:
     def prune(self) -> None:
         """Forget users idle for a whole window, so memory follows active users only."""
         now = self._clock()
-        idle = [k for k, s in self._users.items() if not s.times or now - s.times[-1] >= self.window]
+        idle = [
+            k for k, s in self._users.items() if not s.times or now - s.times[-1] >= self.window
+        ]
         for key in idle:
             del self._users[key]

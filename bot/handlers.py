@@ -160,11 +160,12 @@ async def text_message(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    text: str | None = message.text
+    text = message.text
     if message.chat.type != ChatType.PRIVATE:
-        text = _addressed_to_bot(message, context.bot)
-        if text is None:
+        addressed = _addressed_to_bot(message, context.bot)
+        if addressed is None:
             return
+        text = addressed
     conv = conversation(context)
     key = user_key(context, update.effective_user)
     # The urgent screen runs before flood control: an emergency always gets through.
@@ -206,13 +207,15 @@ async def button(update: Update, context: Context) -> None:
     if not isinstance(message, Message):  # too old for Telegram to show us
         if update.effective_user is not None:
             for text in render_html(result.reply):
-                await context.bot.send_message(update.effective_user.id, text,
-                                               reply_markup=keyboard(result.reply))
+                await context.bot.send_message(
+                    update.effective_user.id, text, reply_markup=keyboard(result.reply)
+                )
         return
     if result.replace and len(render_html(result.reply)) == 1:
         try:
-            await message.edit_text(render_html(result.reply)[0],
-                                    reply_markup=keyboard(result.reply))
+            await message.edit_text(
+                render_html(result.reply)[0], reply_markup=keyboard(result.reply)
+            )
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -231,8 +234,10 @@ async def reload_job(context: Context) -> None:
     if result.status == "reloaded":
         log.info("FAQ reloaded: %d entries", len(conv.knowledge.faq.entries))
     elif result.status == "failed" and result.first_report:
-        log.warning("FAQ edit rejected, still serving the last good FAQ:\n%s",
-                    "\n".join(str(p) for p in result.problems))
+        log.warning(
+            "FAQ edit rejected, still serving the last good FAQ:\n%s",
+            "\n".join(str(p) for p in result.problems),
+        )
         text = describe_reload(result, conv)
         for admin in settings_of(context).admin_user_ids:
             try:
@@ -256,7 +261,8 @@ async def error_handler(update: object, context: CallbackContext[Any, Any, Any, 
     if isinstance(error, Conflict):
         log.error(
             "Another bot instance is already running with this token; this one stops. "
-            "(Telegram: %s)", error.message,
+            "(Telegram: %s)",
+            error.message,
         )
         context.bot_data["exit_code"] = EXIT_CONFLICT
         app: Application[Any, Any, Any, Any, Any, Any] = context.application

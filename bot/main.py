@@ -18,7 +18,8 @@ from faq.problems import FAQError
 
 EXIT_SETTINGS = 2
 EXIT_FAQ = 1
-NO_TOKEN_HINT = (
+# Names the setting; holds no secret.
+SETUP_HINT = (
     "No TELEGRAM_BOT_TOKEN is configured, so this is the offline console chat.\n"
     "To run the Telegram bot: create a bot with @BotFather in Telegram, put its token in a\n"
     "file named .env as TELEGRAM_BOT_TOKEN=123456:ABC... (see .env.example), and run again.\n"
@@ -36,20 +37,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_SETTINGS
-    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token,
-               settings.webhook_secret, settings.bot_hash_secret) if s]
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.telegram_bot_token, settings.webhook_secret, settings.bot_hash_secret)
+        if s
+    ]
     configure_logging(settings.log_level, secrets)
     if args.console or settings.token is None:
         if not args.console:
-            print(NO_TOKEN_HINT, file=sys.stderr)
+            print(SETUP_HINT, file=sys.stderr)
         return _console(settings)
     return _telegram(settings)
 
 
 def _console(settings: Settings) -> int:
     try:
-        return run_console(LiveFAQ(settings.faq_path), sys.stdin, sys.stdout,
-                           settings.retention_days)
+        return run_console(
+            LiveFAQ(settings.faq_path), sys.stdin, sys.stdout, settings.retention_days
+        )
     except FAQError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAQ
@@ -83,8 +88,10 @@ def _telegram(settings: Settings) -> int:
             )
     except FAQError as exc:
         print(exc, file=sys.stderr)
-        print("The bot cannot start with a broken FAQ; fix it and run `python -m faq check`.",
-              file=sys.stderr)
+        print(
+            "The bot cannot start with a broken FAQ; fix it and run `python -m faq check`.",
+            file=sys.stderr,
+        )
         return EXIT_FAQ
     return _exit_code(app)
 

@@ -102,7 +102,7 @@ def welcome_reply(faq: FAQ) -> Reply:
     text = (
         f"Hello, I am the {faq.clinic.name} dystonia FAQ bot.\n\n"
         "Ask me a question about dystonia in your own words, for example "
-        "\"why does touching my chin ease the pulling?\", or browse the topics below.\n\n"
+        '"why does touching my chin ease the pulling?", or browse the topics below.\n\n'
         "I can share the clinic's information about dystonia and its references. "
         "I cannot diagnose, give personal medical advice or book appointments, "
         "and no one reads these chats in real time."
@@ -184,8 +184,13 @@ def forgotten_reply(removed: int) -> Reply:
 def stale_button_reply() -> Reply:
     return Reply(
         "info",
-        (Block("text", "That answer has moved or is no longer available. Please browse the "
-               "current topics."),),
+        (
+            Block(
+                "text",
+                "That answer has moved or is no longer available. Please browse the "
+                "current topics.",
+            ),
+        ),
         ((Button("Browse topics", TOPICS),),),
     )
 
@@ -200,14 +205,24 @@ def media_reply() -> Reply:
 def slow_down_reply() -> Reply:
     return Reply(
         "info",
-        (Block("text", "You are sending messages very quickly. Please wait a moment, "
-               "then ask again. If this is an emergency, call 112."),),
+        (
+            Block(
+                "text",
+                "You are sending messages very quickly. Please wait a moment, "
+                "then ask again. If this is an emergency, call 112.",
+            ),
+        ),
     )
 
 
 def apology_reply() -> Reply:
     return Reply(
         "info",
-        (Block("text", "Sorry, something went wrong on my side. Please try again in a "
-               "moment. If this is an emergency, call 112."),),
+        (
+            Block(
+                "text",
+                "Sorry, something went wrong on my side. Please try again in a "
+                "moment. If this is an emergency, call 112.",
+            ),
+        ),
     )

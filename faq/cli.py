@@ -118,12 +118,21 @@ def decision_json(query: str, decision: Decision) -> dict[str, Any]:
         return {"query": query, "decision": "urgent", "id": None, "score": 1.0, "suggestions": []}
     if isinstance(decision, Answer):
         m = decision.match
-        return {"query": query, "decision": "answer", "id": m.entry.id, "score": m.score,
-                "suggestions": []}
+        return {
+            "query": query,
+            "decision": "answer",
+            "id": m.entry.id,
+            "score": m.score,
+            "suggestions": [],
+        }
     if isinstance(decision, Clarify):
-        return {"query": query, "decision": "clarify", "id": None,
-                "score": decision.candidates[0].score,
-                "suggestions": [pair(m) for m in decision.candidates]}
+        return {
+            "query": query,
+            "decision": "clarify",
+            "id": None,
+            "score": decision.candidates[0].score,
+            "suggestions": [pair(m) for m in decision.candidates],
+        }
     best = decision.nearest[0].score if decision.nearest else 0.0
     return {"query": query, "decision": "none", "id": None, "score": best, "suggestions": []}
 
@@ -134,7 +143,7 @@ def decision_text(query: str, decision: Decision) -> str:
         lines.append(f"  urgent: rule {decision.rule!r} fired; the urgent-care reply is sent")
     elif isinstance(decision, Answer):
         m = decision.match
-        lines.append(f"  answer: {m.entry.id} (score {m.score:.2f}) \"{m.entry.question}\"")
+        lines.append(f'  answer: {m.entry.id} (score {m.score:.2f}) "{m.entry.question}"')
         if decision.runners_up:
             lines.append("  runners-up: " + _matches(decision.runners_up))
     elif isinstance(decision, Clarify):
@@ -191,16 +200,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     unknown = unknown_ids(matcher, cases)
     if unknown:
-        print(f"warning: labels name ids the FAQ lacks: {', '.join(sorted(unknown))}",
-              file=sys.stderr)
+        print(
+            f"warning: labels name ids the FAQ lacks: {', '.join(sorted(unknown))}", file=sys.stderr
+        )
     report = evaluate(matcher, cases)
     if args.misses:
         for category in CATEGORIES:
             misses = [o for o in report.misses if o.case.category == category]
             for o in misses:
                 expected = ",".join(sorted(o.case.accept))
-                print(f"{args.file}:{o.case.line}: [{category}] {o.case.question!r}\n"
-                      f"    expected {expected}; got {o.describe()}")
+                print(
+                    f"{args.file}:{o.case.line}: [{category}] {o.case.question!r}\n"
+                    f"    expected {expected}; got {o.describe()}"
+                )
         print()
     for line in report.summary_lines():
         print(line)
@@ -217,14 +229,18 @@ def faq_json(faq: FAQ) -> dict[str, Any]:
         "disclaimer": faq.disclaimer,
         "urgent": {
             "message": faq.fill(faq.urgent_message),
-            "rules": [{"name": r.name, "any": list(r.any), "all_of": list(r.all_of)}
-                      for r in faq.urgent_rules],
+            "rules": [
+                {"name": r.name, "any": list(r.any), "all_of": list(r.all_of)}
+                for r in faq.urgent_rules
+            ],
         },
         "fallback": faq.fill(faq.fallback),
         "topics": [{"id": t.id, "title": t.title} for t in faq.topics],
-        "matching": {"answer_threshold": faq.thresholds.answer,
-                     "clarify_threshold": faq.thresholds.clarify,
-                     "margin": faq.thresholds.margin},
+        "matching": {
+            "answer_threshold": faq.thresholds.answer,
+            "clarify_threshold": faq.thresholds.clarify,
+            "margin": faq.thresholds.margin,
+        },
         "synonyms": [list(g) for g in faq.synonyms],
         "entries": [
             {

@@ -143,7 +143,9 @@ def read_cases(path: Path) -> list[Case]:
         if not row or (line == 1 and row[0].strip().lower() == "question"):
             continue
         if len(row) != 3:
-            raise EvalFileError(f"{path}:{line}:1: expected 3 tab-separated columns, got {len(row)}")
+            raise EvalFileError(
+                f"{path}:{line}:1: expected 3 tab-separated columns, got {len(row)}"
+            )
         question, accept, category = row
         if category not in CATEGORIES:
             raise EvalFileError(f"{path}:{line}:1: unknown category {category!r}")

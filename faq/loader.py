@@ -115,7 +115,9 @@ def check_faq(path: str | os.PathLike[str] | None = None) -> tuple[FAQ | None, l
 def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
     name = str(path)
 
-    def fail(message: str, line: int = 1, col: int = 1, hint: str = "") -> tuple[None, list[Problem]]:
+    def fail(
+        message: str, line: int = 1, col: int = 1, hint: str = ""
+    ) -> tuple[None, list[Problem]]:
         return None, [Problem(name, line, col, message, hint)]
 
     try:
@@ -254,6 +256,11 @@ class _Parser:
             return None
         return value
 
+    def string_list(self, fields: dict[str, yaml.Node], key: str) -> list[tuple[yaml.Node, str]]:
+        """The items of an optional list of texts under `key`, with their nodes."""
+        empty: list[tuple[yaml.Node, str]] = []
+        return self.optional(fields, key, lambda n: list(self.strings(n, key)), empty)
+
     def strings(self, node: yaml.Node, what: str) -> Iterator[tuple[yaml.Node, str]]:
         for item in self.sequence(node, what) or ():
             value = self.string(item, f"each item of {what}")
@@ -271,7 +278,11 @@ class _Parser:
             self.report(node, message, hint)
 
     def optional(
-        self, fields: dict[str, yaml.Node], key: str, read: Callable[[yaml.Node], T], default: T
+        self,
+        fields: dict[str, yaml.Node],
+        key: str,
+        read: Callable[[yaml.Node], T | None],
+        default: T,
     ) -> T:
         node = fields.get(key)
         if node is None:
@@ -310,14 +321,16 @@ class _Parser:
         fallback = self.string(top["fallback"], "fallback") if "fallback" in top else None
         topics = self._topics(top["topics"]) if "topics" in top else {}
         thresholds = self.optional(top, "matching", self._thresholds, Thresholds())
-        synonyms = self.optional(top, "synonyms", self._synonyms, ())
+        no_synonyms: tuple[tuple[str, ...], ...] = ()
+        synonyms = self.optional(top, "synonyms", self._synonyms, no_synonyms)
         references = self._references(top["references"]) if "references" in top else {}
-        entries = (
-            self._entries(top["entries"], topics, references) if "entries" in top else []
-        )
+        entries = self._entries(top["entries"], topics, references) if "entries" in top else []
         if self.problems and any(p.severity == "error" for p in self.problems):
             return None
-        assert clinic and disclaimer and urgent and fallback is not None  # guaranteed above
+        assert clinic
+        assert disclaimer
+        assert urgent
+        assert fallback is not None
         faq = FAQ(
             path=Path(self.path),
             clinic=clinic,
@@ -378,13 +391,8 @@ class _Parser:
         if fields is None:
             return None
         name = self.string(fields["name"], "urgent rule name") if "name" in fields else None
-        any_of = [
-            self._pattern(n, p)
-            for n, p in self.optional(fields, "any", lambda n: list(self.strings(n, "any")), [])
-        ]
-        all_of = [
-            self._pattern(n, p) for n, p in self.optional(fields, "all_of", self._string_pairs, [])
-        ]
+        any_of = [self._pattern(n, p) for n, p in self.string_list(fields, "any")]
+        all_of = [self._pattern(n, p) for n, p in self.string_list(fields, "all_of")]
         if "any" in fields and not any_of:
             self.report(fields["any"], "an urgent rule needs at least one pattern under 'any'")
         if name is None or not any_of or None in any_of or None in all_of:
@@ -394,9 +402,6 @@ class _Parser:
             any=tuple(p for p in any_of if p),
             all_of=tuple(p for p in all_of if p),
         )
-
-    def _string_pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, str]]:
-        return list(self.strings(node, "all_of"))
 
     def _pattern(self, node: yaml.Node, pattern: str) -> str | None:
         try:
@@ -436,7 +441,9 @@ class _Parser:
                 )
             if topic_id in topics:
                 first = topics[topic_id][1].start_mark.line + 1
-                self.report(fields["id"], f"duplicate topic id {topic_id!r} (first on line {first})")
+                self.report(
+                    fields["id"], f"duplicate topic id {topic_id!r} (first on line {first})"
+                )
                 continue
             topics[topic_id] = (Topic(topic_id, title), fields["id"])
         if not topics and not self.problems:
@@ -444,17 +451,27 @@ class _Parser:
         return topics
 
     def _thresholds(self, node: yaml.Node) -> Thresholds | None:
-        fields = self.mapping(node, "matching", (), ("answer_threshold", "clarify_threshold", "margin"))
+        fields = self.mapping(
+            node, "matching", (), ("answer_threshold", "clarify_threshold", "margin")
+        )
         if fields is None:
             return None
         default = Thresholds()
         answer = self.optional(
-            fields, "answer_threshold", lambda n: self.number(n, "answer_threshold", 0.05, 1.0), default.answer
+            fields,
+            "answer_threshold",
+            lambda n: self.number(n, "answer_threshold", 0.05, 1.0),
+            default.answer,
         )
         clarify = self.optional(
-            fields, "clarify_threshold", lambda n: self.number(n, "clarify_threshold", 0.05, 1.0), default.clarify
+            fields,
+            "clarify_threshold",
+            lambda n: self.number(n, "clarify_threshold", 0.05, 1.0),
+            default.clarify,
         )
-        margin = self.optional(fields, "margin", lambda n: self.number(n, "margin", 0.0, 0.5), default.margin)
+        margin = self.optional(
+            fields, "margin", lambda n: self.number(n, "margin", 0.0, 0.5), default.margin
+        )
         if clarify > answer:
             self.report(
                 fields.get("clarify_threshold", node),
@@ -467,14 +484,17 @@ class _Parser:
         owner: dict[str, tuple[int, int]] = {}  # term -> (group number, line)
         for group_node in self.sequence(node, "synonyms") or ():
             group = [
-                (n, " ".join(words(term))) for n, term in self.strings(group_node, "a synonym group")
+                (n, " ".join(words(term)))
+                for n, term in self.strings(group_node, "a synonym group")
             ]
             terms = tuple(dict.fromkeys(term for _, term in group if term))
             if len(terms) < 2:
                 self.report(group_node, "a synonym group needs at least two different words")
                 continue
             for term_node, term in group:
-                group_no, line = owner.setdefault(term, (len(groups), term_node.start_mark.line + 1))
+                group_no, line = owner.setdefault(
+                    term, (len(groups), term_node.start_mark.line + 1)
+                )
                 if group_no != len(groups):
                     self.report(
                         term_node,
@@ -564,12 +584,7 @@ class _Parser:
             self.report(fields["kind"], f"kind must be 'medical' or 'info', not {kind_text!r}")
         kind: EntryKind = "info" if kind_text == "info" else "medical"
         question = self.string(fields["question"], "question") if "question" in fields else None
-        alternates = [
-            v
-            for _, v in self.optional(
-                fields, "alternates", lambda n: list(self.strings(n, "alternates")), []
-            )
-        ]
+        alternates = [v for _, v in self.string_list(fields, "alternates")]
         if "alternates" in fields and len(alternates) < MIN_ALTERNATES:
             self.report(
                 fields["alternates"],
@@ -577,7 +592,9 @@ class _Parser:
                 f"add at least {MIN_ALTERNATES}, written the way patients ask",
                 severity="warning",
             )
-        answer = self.string(fields["answer"], f"the answer of {label}") if "answer" in fields else None
+        answer = (
+            self.string(fields["answer"], f"the answer of {label}") if "answer" in fields else None
+        )
         if answer is not None:
             for bad in _PLACEHOLDER.finditer(answer):
                 if bad.group() != CONTACT_PLACEHOLDER:
@@ -587,9 +604,7 @@ class _Parser:
                         f"the only placeholder is {CONTACT_PLACEHOLDER}",
                     )
         refs: list[Reference] = []
-        for ref_node, key in self.optional(
-            fields, "references", lambda n: list(self.strings(n, "references")), []
-        ):
+        for ref_node, key in self.string_list(fields, "references"):
             if key in references:
                 refs.append(references[key][0])
             else:
@@ -605,12 +620,13 @@ class _Parser:
                 f"{label} is a medical answer without references",
                 "add 'references: [key]', or 'kind: info' if it is not medical",
             )
-        see_also = tuple(
-            v for _, v in self.optional(fields, "see_also", lambda n: list(self.strings(n, "see_also")), [])
-        )
+        see_also = tuple(v for _, v in self.string_list(fields, "see_also"))
         if None in (entry_id, topic, question, answer):
             return None
-        assert entry_id and topic and question and answer
+        assert entry_id
+        assert topic
+        assert question
+        assert answer
         return Entry(
             id=entry_id,
             topic=topic,
@@ -674,7 +690,9 @@ class _Parser:
                 )
         for key, (_, key_node) in references.items():
             if key not in used_refs:
-                self.report(key_node, f"reference {key!r} is not used by any entry", severity="warning")
+                self.report(
+                    key_node, f"reference {key!r} is not used by any entry", severity="warning"
+                )
         for topic_id, (_, id_node) in topics.items():
             if topic_id not in used_topics:
                 self.report(id_node, f"topic {topic_id!r} has no entries", severity="warning")

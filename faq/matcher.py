@@ -238,9 +238,7 @@ class Matcher:
             # Typos rarely hit the first letter; requiring it keeps real words the FAQ
             # does not use ("kill", "botox") from being "corrected" into ones it does.
             targets = self._spell_targets_by_initial.get(word[0], ())
-            found = process.extractOne(
-                word, targets, scorer=OSA.distance, score_cutoff=max_edits
-            )
+            found = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=max_edits)
             cached = found[0] if found else word
             if len(self._corrections) < 50_000:
                 self._corrections[word] = cached

@@ -70,7 +70,7 @@ class Clinic:
 
     @property
     def contact_text(self) -> str:
-        """What `{contact}` becomes in answers: the details, or the sentence used until they exist."""
+        """What `{contact}` becomes: the details, or the sentence used until they exist."""
         lines = self.contact_lines
         if lines:
             return f"{self.name}\n" + "\n".join(lines)

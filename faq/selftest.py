@@ -18,8 +18,11 @@ def self_test(matcher: Matcher) -> list[Problem]:
                 message = f"triggers the urgent rule {decision.rule!r}"
             elif isinstance(decision, Answer) and decision.match.entry.id != entry.id:
                 own = next(
-                    (m.score for m in matcher.rank(phrasing, held_out=(entry.id, number))
-                     if m.entry is entry),
+                    (
+                        m.score
+                        for m in matcher.rank(phrasing, held_out=(entry.id, number))
+                        if m.entry is entry
+                    ),
                     0.0,
                 )
                 message = (

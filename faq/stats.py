@@ -139,7 +139,19 @@ def render_text(stats: Stats) -> str:
 
 # Blue and orange stay distinguishable for the common kinds of colour blindness.
 _BLUE, _ORANGE, _GREY = "#1f77b4", "#e66100", "#888888"
-_LABEL_WIDTH, _BAR_WIDTH, _ROW_HEIGHT = 220, 420, 22
+_BAR_WIDTH, _ROW_HEIGHT = 420, 22
+# Entry ids are at most 48 characters (the loader's limit); an id from old data could be
+# anything, so labels are cut to that.
+_MAX_LABEL = 48
+_CHAR_WIDTH = 7.5  # px per character at the chart's font size, generously
+
+
+def _label(entry_id: str) -> str:
+    return entry_id if len(entry_id) <= _MAX_LABEL else entry_id[: _MAX_LABEL - 1] + "…"
+
+
+def _label_width(entries: list[EntryStats]) -> int:
+    return int(max(len(_label(e.entry_id)) for e in entries) * _CHAR_WIDTH) + 12
 
 
 def write_html_report(stats: Stats, path: Path) -> None:
@@ -202,15 +214,16 @@ def _text(x: float, y: float, text: str, anchor: str = "start") -> str:
 
 def _answers_chart(entries: list[EntryStats]) -> str:
     top = max(e.answers for e in entries)
+    left = _label_width(entries)
     body = []
     for i, e in enumerate(entries):
         y = i * _ROW_HEIGHT
         w = _BAR_WIDTH * e.answers / top
-        body.append(_text(_LABEL_WIDTH - 6, y + 15, e.entry_id, "end"))
-        body.append(_bar(_LABEL_WIDTH, y + 3, w, _ROW_HEIGHT - 6, _BLUE,
-                         f"{e.entry_id}: {e.answers} answers"))
-        body.append(_text(_LABEL_WIDTH + w + 4, y + 15, str(e.answers)))
-    width = _LABEL_WIDTH + _BAR_WIDTH + 50
+        body.append(_text(left - 6, y + 15, _label(e.entry_id), "end"))
+        body.append(_bar(left, y + 3, w, _ROW_HEIGHT - 6, _BLUE,
+                         f"{e.entry_id}: {e.answers} answer{'s' * (e.answers != 1)}"))
+        body.append(_text(left + w + 4, y + 15, str(e.answers)))
+    width = left + _BAR_WIDTH + 50
     return _svg(width, len(entries) * _ROW_HEIGHT, "Answers per entry", body)
 
 
@@ -218,19 +231,19 @@ def _feedback_chart(entries: list[EntryStats]) -> str:
     # Each bar is one entry's votes split into helpful and not helpful; bars share a scale
     # so a much-rated entry stands out from one with a single vote.
     top = max(e.helpful + e.not_helpful for e in entries)
+    left = _label_width(entries)
     body = []
     for i, e in enumerate(entries):
         y = i * _ROW_HEIGHT
         yes = _BAR_WIDTH * e.helpful / top
         no = _BAR_WIDTH * e.not_helpful / top
-        body.append(_text(_LABEL_WIDTH - 6, y + 15, e.entry_id, "end"))
-        body.append(_bar(_LABEL_WIDTH, y + 3, yes, _ROW_HEIGHT - 6, _BLUE,
+        body.append(_text(left - 6, y + 15, _label(e.entry_id), "end"))
+        body.append(_bar(left, y + 3, yes, _ROW_HEIGHT - 6, _BLUE,
                          f"{e.entry_id}: {e.helpful} helpful"))
-        body.append(_bar(_LABEL_WIDTH + yes, y + 3, no, _ROW_HEIGHT - 6, _ORANGE,
+        body.append(_bar(left + yes, y + 3, no, _ROW_HEIGHT - 6, _ORANGE,
                          f"{e.entry_id}: {e.not_helpful} not helpful"))
-        body.append(_text(_LABEL_WIDTH + yes + no + 4, y + 15,
-                          f"{e.helpful} / {e.not_helpful}"))
-    width = _LABEL_WIDTH + _BAR_WIDTH + 70
+        body.append(_text(left + yes + no + 4, y + 15, f"{e.helpful} / {e.not_helpful}"))
+    width = left + _BAR_WIDTH + 70
     legend = (f'<p><span class="key" style="background:{_BLUE}"></span>helpful '
               f'<span class="key" style="background:{_ORANGE}"></span>not helpful</p>')
     return legend + _svg(width, len(entries) * _ROW_HEIGHT, "Helpful and not helpful votes",

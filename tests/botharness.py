@@ -19,9 +19,20 @@ from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
 
 ADMIN_ID = 424242
 SETTINGS_ENV = (
-    "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "FAQ_PATH", "BOT_DATA_DIR", "ADMIN_USER_IDS",
-    "LOG_LEVEL", "RETENTION_DAYS", "BOT_HASH_SECRET", "FAQ_RELOAD_SECONDS",
-    "FLOOD_MAX_MESSAGES", "FLOOD_WINDOW_SECONDS", "WEBHOOK_URL", "WEBHOOK_SECRET", "PORT",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+    "FAQ_PATH",
+    "BOT_DATA_DIR",
+    "ADMIN_USER_IDS",
+    "LOG_LEVEL",
+    "RETENTION_DAYS",
+    "BOT_HASH_SECRET",
+    "FAQ_RELOAD_SECONDS",
+    "FLOOD_MAX_MESSAGES",
+    "FLOOD_WINDOW_SECONDS",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "PORT",
 )
 
 
@@ -51,7 +62,7 @@ def make_settings(api: FakeBotAPI, tmp_path: Path, **overrides: Any) -> Settings
         "faq_reload_seconds": 0.2,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @asynccontextmanager

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from faq.matcher import Clarify, matcher_for
 from faq.loader import load_faq
+from faq.matcher import Clarify, matcher_for
 from tests.botharness import Harness
 from tests.fakebotapi import DEFAULT_USER_ID, SentMessage
 
@@ -31,7 +31,8 @@ async def test_start_welcomes_with_disclaimer_topic_buttons_and_registers_comman
 async def test_deep_link_opens_that_answer_directly(bot: Harness) -> None:
     reply = await ask(bot, "/start sensory-trick")
     assert reply.plain.startswith("Why does touching")
-    assert "Sources" in reply.plain and DISCLAIMER_START in reply.plain
+    assert "Sources" in reply.plain
+    assert DISCLAIMER_START in reply.plain
 
 
 async def test_deep_link_to_unknown_entry_falls_back_to_welcome(bot: Harness) -> None:
@@ -68,7 +69,8 @@ async def test_unsure_question_asks_and_a_press_shows_that_answer(bot: Harness) 
 
 async def test_urgent_message_gets_only_the_urgent_reply(bot: Harness) -> None:
     reply = await ask(bot, "what is dystonia? also I can't breathe and my throat is closing")
-    assert "112" in reply.plain and "14416" in reply.plain
+    assert "112" in reply.plain
+    assert "14416" in reply.plain
     assert reply.reply_markup is None
     await bot.api.wait_for_sent(1)
     assert len(bot.api.sent) == 1
@@ -85,7 +87,8 @@ async def test_topics_browse_questions_answer_and_back(bot: Harness) -> None:
     bot.api.press_button(menu, "t:about")
     await bot.api.wait_for(lambda: bot.api.sent[0].edited, description="topic menu edit")
     topic = bot.api.sent[0]
-    assert "a:what-is-dystonia" in topic.callback_data and "T" in topic.callback_data
+    assert "a:what-is-dystonia" in topic.callback_data
+    assert "T" in topic.callback_data
     bot.api.press_button(topic, "a:what-is-dystonia")
     answer = (await bot.api.wait_for_sent(2))[1]
     assert answer.plain.startswith("What is dystonia?")
@@ -99,7 +102,8 @@ async def test_stale_button_says_the_answer_moved_and_offers_topics(bot: Harness
     menu.reply_markup = {"inline_keyboard": [[{"text": "old", "callback_data": "a:retired-id"}]]}
     bot.api.press_button(menu, "a:retired-id")
     reply = (await bot.api.wait_for_sent(2))[1]
-    assert "moved" in reply.plain and "T" in reply.callback_data
+    assert "moved" in reply.plain
+    assert "T" in reply.callback_data
     await bot.api.wait_for(lambda: len(bot.api.callback_answers) == 1)
 
 
@@ -144,11 +148,13 @@ async def test_group_answers_only_commands_mentions_and_replies(bot: Harness) ->
     bot.api.send_text("/help", chat_id=group, chat_type="supergroup")
     help_reply = (await bot.api.wait_for_sent(1))[0]
     assert "/topics" in help_reply.plain
-    mention = await ask(bot, "does stress make it worse", chat_id=group,
-                        chat_type="supergroup", mention=True)
+    mention = await ask(
+        bot, "does stress make it worse", chat_id=group, chat_type="supergroup", mention=True
+    )
     assert mention.plain.startswith("Does stress")
-    replied = await ask(bot, "what is dystonia", chat_id=group, chat_type="supergroup",
-                        reply_to_bot=True)
+    replied = await ask(
+        bot, "what is dystonia", chat_id=group, chat_type="supergroup", reply_to_bot=True
+    )
     assert replied.plain.startswith("What is dystonia?")
     bot.api.send_sticker(chat_id=group, chat_type="supergroup")
     bot.api.send_text("thanks everyone", chat_id=group, chat_type="supergroup")
@@ -168,5 +174,6 @@ async def test_every_reply_fits_telegram_limits(bot: Harness) -> None:
 
 async def test_private_user_is_not_identified_in_replies(bot: Harness) -> None:
     reply = await ask(bot, "/privacy")
-    assert "90 days" in reply.plain and "/forget" in reply.plain
+    assert "90 days" in reply.plain
+    assert "/forget" in reply.plain
     assert str(DEFAULT_USER_ID) not in reply.plain

@@ -60,7 +60,8 @@ def small_faq() -> FAQ:
         references=(ref,),
         entries=(
             entry("what-is", "What is dystonia?", "explain dystonia"),
-            entry("daily-life", "Can I keep working with dystonia?", "can I drive a car with dystonia"),
+            entry("daily-life", "Can I keep working with dystonia?",
+                  "can I drive a car with dystonia"),
             entry("injections", "Are botulinum toxin injections for dystonia safe?",
                   "is botox safe for dystonia"),
             entry("exercise", "Does exercise help dystonia?", "stretching for dystonia"),

@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def db(tmp_path: Path) -> Iterator[Store]:
         yield opened
 
 
-def raw(path: Path, sql: str) -> list[tuple[object, ...]]:
+def raw(path: Path, sql: str) -> list[tuple[Any, ...]]:
     """Query the database file directly, as someone with a copy of it would."""
     conn = sqlite3.connect(path)
     try:
@@ -266,7 +267,7 @@ def test_times_in_other_zones_are_stored_as_utc(db: Store) -> None:
 
 def test_naive_times_are_refused(db: Store) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        db.record_answer("types", ALICE, "match", at=datetime(2025, 1, 1))  # noqa: DTZ001
+        db.record_answer("types", ALICE, "match", at=datetime(2025, 1, 1))
 
 
 def test_unknown_decision_or_answer_route_is_refused(db: Store) -> None:
