@@ -7,6 +7,8 @@ import re
 import sys
 from collections.abc import Iterable
 
+from telegram.error import Conflict
+
 # Any "digits:secret" shaped like a bot token, in case a token we do not know appears.
 _TOKEN_SHAPE = re.compile(r"\b\d{6,}:[A-Za-z0-9_-]{30,}\b")
 REDACTED = "[REDACTED]"
@@ -29,6 +31,14 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return _TOKEN_SHAPE.sub(REDACTED, text)
 
 
+class _DropConflictTraceback(logging.Filter):
+    """The error handler already reports a second instance in one line; PTB's own
+    shutdown retry would add a traceback for the same conflict."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], Conflict))
+
+
 def configure_logging(level: str, secrets: Iterable[str], stream: object = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
     handler.setFormatter(
@@ -43,3 +53,8 @@ def configure_logging(level: str, secrets: Iterable[str], stream: object = None)
     # layer logs parameters at DEBUG. Both stay quiet whatever LOG_LEVEL says.
     for noisy in ("httpx", "httpcore", "telegram.request", "hpack", "tornado.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The scheduler narrates every job at INFO; only its problems matter here.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    updater = logging.getLogger("telegram.ext.Updater")
+    if not any(isinstance(f, _DropConflictTraceback) for f in updater.filters):
+        updater.addFilter(_DropConflictTraceback())

@@ -146,6 +146,9 @@ def _create_secret(path: Path) -> bytes:
 
 # -- schema ------------------------------------------------------------------------------
 
+# Fixed names, the only ones ever put into SQL text (forget, purge, indexes).
+TABLES = ("questions", "answers", "feedback")
+
 
 def _migration_1(conn: sqlite3.Connection) -> None:
     conn.execute(
@@ -191,8 +194,6 @@ def _migration_1(conn: sqlite3.Connection) -> None:
 
 Migration = Callable[[sqlite3.Connection], None]
 
-# Fixed names, the only ones ever put into SQL text (forget, purge, indexes).
-TABLES = ("questions", "answers", "feedback")
 # In order; the database's user_version is how many of these it has run.
 MIGRATIONS: tuple[Migration, ...] = (_migration_1,)
 
@@ -391,10 +392,13 @@ class Store:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # Also after a failed COMMIT (disk full), or the connection stays stuck
+                # inside this transaction.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def _user_version(self) -> int:
         version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]

@@ -1,0 +1,1 @@
+"""Performance benchmarks: `python bench/run.py` (see bench/run.py)."""
