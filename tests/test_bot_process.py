@@ -167,7 +167,7 @@ async def test_second_instance_reports_the_conflict_in_one_line_and_exits_nonzer
 ) -> None:
     fake_api.conflict(times=5)
     async with bot_process(tmp_path, fake_api) as proc:
-        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
+        _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
     assert proc.returncode == 3
     conflict_lines = [
         line for line in stderr.decode().splitlines() if "Another bot instance" in line
