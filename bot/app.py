@@ -110,9 +110,8 @@ async def _post_init(app: BotApp) -> None:
     live = LiveFAQ(settings.faq_path)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     data_dir = settings.bot_data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(data_dir)  # creates the directory, private to this user
     hash_secret = settings.bot_hash_secret.get_secret_value() if settings.bot_hash_secret else None
-    store = Store(data_dir)
     app.bot_data.update(
         conversation=Conversation(live, store, settings.retention_days),
         store=store,

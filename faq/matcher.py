@@ -227,7 +227,9 @@ class Matcher:
         if (
             word in self._known_words
             or word in STOPWORDS
-            or len(word) < 4
+            # Four-letter words are too often other real words one letter away
+            # ("food" is not a typo of "foot", nor "call" of "calm").
+            or len(word) < 5
             or not word.isalpha()
             or self._synonyms.apply([_stem_word(word)])[0] in self._known_terms
         ):
