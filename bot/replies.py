@@ -58,7 +58,7 @@ def answer_reply(faq: FAQ, entry: Entry, *, feedback: bool = True) -> Reply:
     rows: list[tuple[Button, ...]] = []
     related = [e for e in (faq.entry(i) for i in entry.see_also) if e is not None]
     rows.extend((Button(f"See also: {e.question}", f"{ANSWER}:{e.id}"),) for e in related[:3])
-    if feedback:
+    if feedback and entry.kind == "medical":
         rows.append(
             (
                 Button("👍 Helpful", f"{FEEDBACK}:{entry.id}:1"),
@@ -77,7 +77,14 @@ def clarify_reply(faq: FAQ, candidates: tuple[Match, ...]) -> Reply:
     rows = tuple((Button(m.entry.question, f"{ANSWER}:{m.entry.id}"),) for m in candidates)
     return Reply(
         "clarify",
-        (Block("text", "I am not sure I understood. Did you mean one of these?"),),
+        (
+            Block(
+                "text",
+                "I am not sure I have an answer to that. Did you mean one of these? "
+                "If none fits, this FAQ may not cover your question: /contact shows how to "
+                "reach the clinic.",
+            ),
+        ),
         (*rows, (Button("None of these: browse topics", TOPICS),)),
     )
 
