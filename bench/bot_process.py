@@ -21,12 +21,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from telegram.ext import AIORateLimiter
+
+import bot.app
 from bot.logs import configure_logging
 from tests.botharness import make_settings, running_bot
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
 
 # Production default (bot/settings.py); the test harness uses 0.2 s.
 FAQ_RELOAD_SECONDS = 2.0
+
+
+class UncappedRateLimiter(AIORateLimiter):
+    """bot/app.py's limiter without the overall 30 messages/s cap (retries unchanged).
+
+    Only for measuring what the bot itself can do: Telegram enforces about 30 messages
+    per second per bot, which is why bot/app.py keeps the cap.
+    """
+
+    def __init__(self, max_retries: int = 0) -> None:
+        super().__init__(overall_max_rate=0, max_retries=max_retries)
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,12 @@ def main() -> int:
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--profile", type=Path, help="write a cProfile of the bot here")
+    parser.add_argument(
+        "--uncapped", action="store_true", help="lift the rate limiter's overall 30/s cap"
+    )
     args = parser.parse_args()
+    if args.uncapped:
+        bot.app.AIORateLimiter = UncappedRateLimiter  # type: ignore[misc]
     # As in production (python -m bot): INFO to stderr, which the benchmark sends to a file.
     configure_logging("INFO", [FAKE_TOKEN])
     profiler = cProfile.Profile() if args.profile else None
@@ -63,6 +82,7 @@ def main() -> int:
     asyncio.run(serve(args.api_url, args.workdir))
     if profiler is not None:
         profiler.disable()
+        args.profile.parent.mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(args.profile)
     print(json.dumps({"peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
     return 0

@@ -53,37 +53,43 @@ class Throughput:
 
 
 def measure_throughput(
-    questions: Sequence[str], updates: int, profile: Path | None = None
+    questions: Sequence[str], updates: int, *, uncapped: bool = False, profile: Path | None = None
 ) -> Throughput:
-    return asyncio.run(_measure(questions, updates, profile))
+    """`uncapped` lifts the rate limiter's 30 messages/s cap (see bench/bot_process.py)."""
+    return asyncio.run(_measure(questions, updates, uncapped, profile))
 
 
-async def _measure(questions: Sequence[str], updates: int, profile: Path | None) -> Throughput:
+async def _measure(
+    questions: Sequence[str], updates: int, uncapped: bool, profile: Path | None
+) -> Throughput:
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as tmp:
         workdir = Path(tmp)
         async with FakeBotAPI(FAKE_TOKEN) as api:
-            bot = await _start_bot(api, workdir, profile)
+            bot = await _start_bot(api, workdir, uncapped, profile)
             try:
-                await api.wait_for_requests("getUpdates", 1, timeout=START_TIMEOUT_S)
-                await _burst(api, questions, WARMUP_UPDATES, first_user=FIRST_USER_ID - 10_000)
-                users = -(-updates // MESSAGES_PER_USER)
-                seconds = await _burst(api, questions, updates, first_user=FIRST_USER_ID)
-                replies = len(api.sent) - WARMUP_UPDATES
+                try:
+                    await api.wait_for_requests("getUpdates", 1, timeout=START_TIMEOUT_S)
+                    await _burst(api, questions, WARMUP_UPDATES, FIRST_USER_ID - 10_000)
+                    seconds = await _burst(api, questions, updates, FIRST_USER_ID)
+                    replies = len(api.sent) - WARMUP_UPDATES
+                finally:
+                    rss = await _stop_bot(bot)
             except BaseException:
                 _dump_log(workdir)
                 raise
-            finally:
-                rss = await _stop_bot(bot)
+    users = -(-updates // MESSAGES_PER_USER)
     return Throughput(updates, users, seconds, replies, rss)
 
 
 async def _start_bot(
-    api: FakeBotAPI, workdir: Path, profile: Path | None
+    api: FakeBotAPI, workdir: Path, uncapped: bool, profile: Path | None
 ) -> asyncio.subprocess.Process:
     command = [
         sys.executable, "-m", "bench.bot_process",
         "--api-url", api.base_url, "--workdir", str(workdir),
     ]
+    if uncapped:
+        command.append("--uncapped")
     if profile is not None:
         command += ["--profile", str(profile)]
     log = (workdir / "bot.log").open("wb")

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from telegram.error import Conflict
 
-# Any "digits:secret" shaped like a bot token, in case a token we do not know appears.
-_TOKEN_SHAPE = re.compile(r"\b\d{6,}:[A-Za-z0-9_-]{30,}\b")
+# Anything shaped like a bot token ("digits:secret"), even glued to "/bot" in a URL.
+_TOKEN_SHAPE = re.compile(r"(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[REDACTED]"
 
 
@@ -39,6 +39,26 @@ class _DropConflictTraceback(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], Conflict))
 
 
+class _RedactAtSource(logging.Filter):
+    """PTB's Bot logs its API URL, token included, at DEBUG; rewrite such records where
+    they are made, so no handler (ours, pytest's, a service manager's) ever sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, ())
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_PTB_LOGGERS = (
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Application",
+    "telegram.ext.Updater",
+)
+
+
 def configure_logging(level: str, secrets: Iterable[str], stream: object = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
     handler.setFormatter(
@@ -49,12 +69,21 @@ def configure_logging(level: str, secrets: Iterable[str], stream: object = None)
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    quiet_noisy_loggers()
+
+
+def quiet_noisy_loggers() -> None:
+    """Keep third-party loggers that could leak secrets, or only chatter, at WARNING."""
     # httpx logs every request URL, and Telegram URLs contain the token; PTB's own request
     # layer logs parameters at DEBUG. Both stay quiet whatever LOG_LEVEL says.
     for noisy in ("httpx", "httpcore", "telegram.request", "hpack", "tornado.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # The scheduler narrates every job at INFO; only its problems matter here.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for name in _PTB_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactAtSource) for f in logger.filters):
+            logger.addFilter(_RedactAtSource())
     updater = logging.getLogger("telegram.ext.Updater")
     if not any(isinstance(f, _DropConflictTraceback) for f in updater.filters):
         updater.addFilter(_DropConflictTraceback())

@@ -1,0 +1,195 @@
+"""Matching quality on the labelled question sets, against the targets set in the issue.
+
+tests/data/dev-questions.tsv is the set the thresholds were calibrated on;
+tests/data/holdout-questions.tsv was written independently and is only measured here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from faq.evaluate import Report, evaluate, read_cases
+from faq.loader import load_faq
+from faq.matcher import Matcher
+from faq.model import FAQ
+from faq.selftest import self_test
+
+DATA = Path(__file__).parent / "data"
+DEV = DATA / "dev-questions.tsv"
+HOLDOUT = DATA / "holdout-questions.tsv"
+
+# Holdout in-scope "answered right" was 74.5% when these tests were written; the floor is
+# that minus five points, so a real regression fails but ordinary tuning does not.
+HOLDOUT_IN_SCOPE_RIGHT_FLOOR = 69.0
+
+
+@pytest.fixture(scope="module")
+def faq() -> FAQ:
+    return load_faq()
+
+
+@pytest.fixture(scope="module")
+def matcher(faq: FAQ) -> Matcher:
+    return Matcher(faq)
+
+
+@pytest.fixture(scope="module")
+def dev(matcher: Matcher) -> Report:
+    return evaluate(matcher, read_cases(DEV))
+
+
+@pytest.fixture(scope="module")
+def holdout(matcher: Matcher) -> Report:
+    return evaluate(matcher, read_cases(HOLDOUT))
+
+
+def misses(report: Report, category: str) -> str:
+    return "\n".join(
+        f"  line {o.case.line}: {o.case.question!r} expected {sorted(o.case.accept)}, "
+        f"got {o.describe()}"
+        for o in report.misses
+        if o.case.category == category
+    )
+
+
+def wrong_answers(report: Report) -> str:
+    return "\n".join(
+        f"  line {o.case.line}: {o.case.question!r} -> {o.describe()}"
+        for o in report.outcomes
+        if o.wrong_answer
+    )
+
+
+# -- the question sets themselves -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [DEV, HOLDOUT], ids=["dev", "holdout"])
+def test_question_set_covers_every_category_and_names_real_entries(
+    faq: FAQ, path: Path
+) -> None:
+    cases = read_cases(path)
+    categories = {c.category for c in cases}
+    assert {"in", "oos", "urgent", "control"} <= categories
+    known = {e.id for e in faq.entries} | {"none", "urgent"}
+    assert {label for c in cases for label in c.accept} <= known
+
+
+# -- dev set: the issue's targets -------------------------------------------------------
+
+
+def test_dev_in_scope_answered_right_is_at_least_90_percent(dev: Report) -> None:
+    print("\n".join(dev.summary_lines()))
+    assert dev.in_scope_right >= 90.0, misses(dev, "in")
+
+
+def test_dev_in_scope_right_or_suggested_is_at_least_97_percent(dev: Report) -> None:
+    assert dev.in_scope_right_or_suggested >= 97.0, misses(dev, "in")
+
+
+def test_dev_wrong_confident_answers_are_at_most_2_percent(dev: Report) -> None:
+    assert dev.wrong_confident <= 2.0, wrong_answers(dev)
+
+
+def test_dev_out_of_scope_abstains_at_least_90_percent(dev: Report) -> None:
+    assert dev.out_of_scope_abstained >= 90.0, misses(dev, "oos")
+
+
+def test_dev_urgent_messages_are_all_caught(dev: Report) -> None:
+    assert dev.urgent_caught == 100.0, misses(dev, "urgent")
+
+
+def test_dev_has_no_false_urgent(dev: Report) -> None:
+    assert dev.false_urgent == 0, misses(dev, "control")
+
+
+# -- holdout set ------------------------------------------------------------------------
+
+
+def test_holdout_urgent_messages_are_all_caught(holdout: Report) -> None:
+    print("\n".join(holdout.summary_lines()))
+    assert holdout.urgent_caught == 100.0, misses(holdout, "urgent")
+
+
+def test_holdout_has_no_false_urgent(holdout: Report) -> None:
+    assert holdout.false_urgent == 0, misses(holdout, "control")
+
+
+def test_holdout_wrong_confident_answers_are_at_most_2_percent(holdout: Report) -> None:
+    assert holdout.wrong_confident <= 2.0, wrong_answers(holdout)
+
+
+def test_holdout_out_of_scope_abstains_at_least_90_percent(holdout: Report) -> None:
+    assert holdout.out_of_scope_abstained >= 90.0, misses(holdout, "oos")
+
+
+def test_holdout_in_scope_answered_right_does_not_regress(holdout: Report) -> None:
+    print(f"holdout in-scope answered right: {holdout.in_scope_right:.1f}%")
+    print(f"holdout in-scope right or suggested: {holdout.in_scope_right_or_suggested:.1f}%")
+    assert holdout.in_scope_right >= HOLDOUT_IN_SCOPE_RIGHT_FLOOR, misses(holdout, "in")
+
+
+# -- no question set leaks into the FAQ -------------------------------------------------
+
+
+def _bare(text: str) -> str:
+    """Lower-cased, apostrophes dropped, every other punctuation mark a space."""
+    text = re.sub(r"['’‘`]", "", text.lower())
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+def _verbatim(faq: FAQ, path: Path) -> list[str]:
+    phrasings = {_bare(p): e.id for e in faq.entries for p in e.phrasings}
+    return [
+        f"{path.name}:{c.line}: {c.question!r} is a phrasing of {phrasings[_bare(c.question)]}"
+        for c in read_cases(path)
+        if _bare(c.question) in phrasings
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DATA LEAK: 19 of the 104 dev questions (e.g. line 2 'What is dystonia?', "
+    "line 23 'Does stress make dystonia worse?') are verbatim FAQ phrasings, so they "
+    "measure recall of the FAQ text, not matching of new questions",
+)
+def test_no_dev_question_is_a_verbatim_faq_phrasing(faq: FAQ) -> None:
+    leaks = _verbatim(faq, DEV)
+    assert not leaks, f"{len(leaks)} verbatim:\n" + "\n".join(leaks)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DATA LEAK: 33 of the 227 holdout questions (e.g. line 16 'is dystonia a muscle "
+    "problem', line 92 'what is neuromodulation') are verbatim FAQ phrasings; without "
+    "them holdout in-scope answered right is about 68%, not 74.5%",
+)
+def test_no_holdout_question_is_a_verbatim_faq_phrasing(faq: FAQ) -> None:
+    leaks = _verbatim(faq, HOLDOUT)
+    assert not leaks, f"{len(leaks)} verbatim:\n" + "\n".join(leaks)
+
+
+def test_bare_form_ignores_case_and_punctuation() -> None:
+    assert _bare("What's dystonia?!") == _bare("whats   dystonia") == "whats dystonia"
+    assert _bare("Thanks!") == "thanks"
+
+
+# -- the checker's self-test ------------------------------------------------------------
+
+
+def test_self_test_runs_on_the_shipped_faq_and_only_warns(matcher: Matcher) -> None:
+    problems = self_test(matcher)
+    assert all(p.severity == "warning" for p in problems), [
+        str(p) for p in problems if p.severity != "warning"
+    ]
+    phrasings = sum(len(e.phrasings) for e in matcher.faq.entries)
+    print(f"self-test: {len(problems)} warnings over {phrasings} phrasings")
+    # Most phrasings must still find their own entry when held out.
+    assert len(problems) < phrasings / 2
+    for problem in problems:
+        assert problem.path == str(matcher.faq.path)
+        assert problem.line >= 1
+        assert problem.col >= 1
+        assert problem.message.startswith("phrasing ")
