@@ -3,10 +3,16 @@
 Runs the real Application exactly as tests/botharness.py's `running_bot` starts it,
 polling the fake Bot API that the benchmark runs in *another* process (so neither the
 fake's CPU time nor its memory is counted as the bot's). It runs until its standard
-input closes, then prints one JSON line: its own peak RSS.
+input closes, then prints one JSON line: its own peak RSS and CPU seconds.
 
 The harness module imports pytest and aiohttp, which `python -m bot` never loads; the
 benchmark measures that overhead separately (see `harness_overhead_mb` in bench/e2e.py).
+
+"What if" switches, for measuring a proposed change without editing bot/ (each patches
+this process only, before the Application is built):
+  --uncapped        lift AIORateLimiter's overall cap of 30 messages/s
+  --sniffio-stub    make `import sniffio` succeed, as if the package were installed
+  --concurrency N   concurrent_updates(N) and a connection pool of N instead of 256
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ import cProfile
 import json
 import resource
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from telegram.ext import AIORateLimiter
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 import bot.app
 from bot.logs import configure_logging
@@ -30,6 +37,13 @@ from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
 
 # Production default (bot/settings.py); the test harness uses 0.2 s.
 FAQ_RELOAD_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class _RemoteAPI:
+    """All make_settings and running_bot need from a FakeBotAPI: where it listens."""
+
+    base_url: str
 
 
 class UncappedRateLimiter(AIORateLimiter):
@@ -43,16 +57,40 @@ class UncappedRateLimiter(AIORateLimiter):
         super().__init__(overall_max_rate=0, max_retries=max_retries)
 
 
-@dataclass(frozen=True)
-class _RemoteAPI:
-    """All make_settings and running_bot need from a FakeBotAPI: where it listens."""
+def limited_builder(concurrency: int) -> type[ApplicationBuilder[Any, Any, Any, Any, Any, Any]]:
+    """An ApplicationBuilder that turns concurrent_updates(True) into `concurrency`."""
 
-    base_url: str
+    class LimitedBuilder(ApplicationBuilder):  # type: ignore[type-arg]
+        def concurrent_updates(self, concurrent_updates: Any) -> Any:
+            builder = super().concurrent_updates(concurrency)
+            return builder.connection_pool_size(concurrency)
+
+    return LimitedBuilder
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set size (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def stub_sniffio() -> None:
+    """httpcore tries `import sniffio` on every lock set-up; failed imports are not cached."""
+    module = types.ModuleType("sniffio")
+    module.current_async_library = lambda: "asyncio"  # type: ignore[attr-defined]
+    sys.modules["sniffio"] = module
+
+
+def apply_what_ifs(args: argparse.Namespace) -> None:
+    if args.uncapped:
+        bot.app.AIORateLimiter = UncappedRateLimiter  # type: ignore[misc]
+    if args.sniffio_stub:
+        stub_sniffio()
+    if args.concurrency:
+        bot.app.ApplicationBuilder = limited_builder(args.concurrency)  # type: ignore[misc]
+
+
+def usage() -> dict[str, float]:
+    """Peak RSS (Linux reports ru_maxrss in KiB) and CPU seconds of this process."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "peak_rss_mb": round(own.ru_maxrss / 1024, 1),
+        "cpu_s": round(own.ru_utime + own.ru_stime, 3),
+    }
 
 
 async def serve(api_url: str, workdir: Path) -> None:
@@ -63,17 +101,20 @@ async def serve(api_url: str, workdir: Path) -> None:
         await asyncio.to_thread(sys.stdin.read)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--profile", type=Path, help="write a cProfile of the bot here")
-    parser.add_argument(
-        "--uncapped", action="store_true", help="lift the rate limiter's overall 30/s cap"
-    )
-    args = parser.parse_args()
-    if args.uncapped:
-        bot.app.AIORateLimiter = UncappedRateLimiter  # type: ignore[misc]
+    parser.add_argument("--uncapped", action="store_true")
+    parser.add_argument("--sniffio-stub", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=0)
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    apply_what_ifs(args)
     # As in production (python -m bot): INFO to stderr, which the benchmark sends to a file.
     configure_logging("INFO", [FAKE_TOKEN])
     profiler = cProfile.Profile() if args.profile else None
@@ -84,7 +125,7 @@ def main() -> int:
         profiler.disable()
         args.profile.parent.mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(args.profile)
-    print(json.dumps({"peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+    print(json.dumps(usage()), flush=True)
     return 0
 
 

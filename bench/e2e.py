@@ -4,10 +4,15 @@ The fake runs here; the bot runs in a child process (bench/bot_process.py), so t
 peak RSS is the bot's own and the fake's work does not slow the bot down (on a real
 deployment Telegram's servers do that work). N text updates from many users are queued at
 once and the clock runs from the first injection until N replies were sent.
+
+Run on its own to try bench/bot_process.py's "what if" switches, e.g.
+
+    python -m bench.e2e --updates 2000 --uncapped --sniffio-stub --concurrency 16
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -16,17 +21,35 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
 
 REPO = Path(__file__).resolve().parent.parent
+DEV_QUESTIONS = REPO / "tests" / "data" / "dev-questions.tsv"
 FIRST_USER_ID = 200_000_000
 START_TIMEOUT_S = 60.0
 # Each user sends at most this many messages, below the flood gate's default of 8 per 30 s.
 MESSAGES_PER_USER = 4
 WARMUP_UPDATES = 20
+
+
+@dataclass(frozen=True)
+class BotOptions:
+    """bench/bot_process.py's switches; the defaults run the bot exactly as shipped."""
+
+    uncapped: bool = False
+    sniffio_stub: bool = False
+    concurrency: int = 0
+    profile: Path | None = None
+
+    def arguments(self) -> list[str]:
+        out = ["--uncapped"] if self.uncapped else []
+        out += ["--sniffio-stub"] if self.sniffio_stub else []
+        out += ["--concurrency", str(self.concurrency)] if self.concurrency else []
+        out += ["--profile", str(self.profile)] if self.profile else []
+        return out
 
 
 @dataclass(frozen=True)
@@ -36,12 +59,15 @@ class Throughput:
     seconds: float
     replies: int
     bot_peak_rss_mb: float
+    bot_cpu_s: float  # the whole bot process, start-up and warm-up included
+    fake_api_cpu_s: float  # this process during the timed burst
+    options: BotOptions = field(default_factory=BotOptions)
 
     @property
     def per_second(self) -> float:
         return self.updates / self.seconds if self.seconds else 0.0
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "updates": self.updates,
             "users": self.users,
@@ -49,70 +75,67 @@ class Throughput:
             "replies_sent": self.replies,
             "updates_per_s": round(self.per_second, 1),
             "bot_peak_rss_mb": self.bot_peak_rss_mb,
+            "bot_cpu_s": self.bot_cpu_s,
+            "fake_api_cpu_s": round(self.fake_api_cpu_s, 3),
+            "bot_switches": self.options.arguments(),
         }
 
 
 def measure_throughput(
-    questions: Sequence[str], updates: int, *, uncapped: bool = False, profile: Path | None = None
+    questions: Sequence[str], updates: int, options: BotOptions | None = None
 ) -> Throughput:
-    """`uncapped` lifts the rate limiter's 30 messages/s cap (see bench/bot_process.py)."""
-    return asyncio.run(_measure(questions, updates, uncapped, profile))
+    return asyncio.run(_measure(questions, updates, options or BotOptions()))
 
 
-async def _measure(
-    questions: Sequence[str], updates: int, uncapped: bool, profile: Path | None
-) -> Throughput:
+async def _measure(questions: Sequence[str], updates: int, options: BotOptions) -> Throughput:
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as tmp:
         workdir = Path(tmp)
         async with FakeBotAPI(FAKE_TOKEN) as api:
-            bot = await _start_bot(api, workdir, uncapped, profile)
+            bot = await _start_bot(api, workdir, options)
             try:
                 try:
                     await api.wait_for_requests("getUpdates", 1, timeout=START_TIMEOUT_S)
                     await _burst(api, questions, WARMUP_UPDATES, FIRST_USER_ID - 10_000)
+                    cpu_before = time.process_time()
                     seconds = await _burst(api, questions, updates, FIRST_USER_ID)
+                    fake_cpu = time.process_time() - cpu_before
                     replies = len(api.sent) - WARMUP_UPDATES
                 finally:
-                    rss = await _stop_bot(bot)
+                    usage = await _stop_bot(bot)
             except BaseException:
                 _dump_log(workdir)
                 raise
     users = -(-updates // MESSAGES_PER_USER)
-    return Throughput(updates, users, seconds, replies, rss)
+    return Throughput(
+        updates, users, seconds, replies, usage["peak_rss_mb"], usage["cpu_s"], fake_cpu, options
+    )
 
 
 async def _start_bot(
-    api: FakeBotAPI, workdir: Path, uncapped: bool, profile: Path | None
+    api: FakeBotAPI, workdir: Path, options: BotOptions
 ) -> asyncio.subprocess.Process:
     command = [
         sys.executable, "-m", "bench.bot_process",
-        "--api-url", api.base_url, "--workdir", str(workdir),
+        "--api-url", api.base_url, "--workdir", str(workdir), *options.arguments(),
     ]
-    if uncapped:
-        command.append("--uncapped")
-    if profile is not None:
-        command += ["--profile", str(profile)]
-    log = (workdir / "bot.log").open("wb")
-    with log:
+    with (workdir / "bot.log").open("wb") as log:
         return await asyncio.create_subprocess_exec(
             *command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
         )
 
 
-async def _burst(
-    api: FakeBotAPI, questions: Sequence[str], n: int, first_user: int
-) -> float:
+async def _burst(api: FakeBotAPI, questions: Sequence[str], n: int, first_user: int) -> float:
     """Queue `n` questions from `n / MESSAGES_PER_USER` users; seconds until all answered."""
     before = len(api.sent)
     start = time.perf_counter()
     for i in range(n):
         api.send_text(questions[i % len(questions)], user_id=first_user + i // MESSAGES_PER_USER)
-    await api.wait_for_sent(before + n, timeout=max(30.0, n / 20))
+    await api.wait_for_sent(before + n, timeout=max(30.0, n / 10))
     return time.perf_counter() - start
 
 
-async def _stop_bot(bot: asyncio.subprocess.Process) -> float:
-    """Close the bot's stdin (its stop signal); its reported peak RSS in MB."""
+async def _stop_bot(bot: asyncio.subprocess.Process) -> dict[str, float]:
+    """Close the bot's stdin (its stop signal); the usage it reports on the way out."""
     assert bot.stdin is not None and bot.stdout is not None
     bot.stdin.close()
     try:
@@ -124,7 +147,8 @@ async def _stop_bot(bot: asyncio.subprocess.Process) -> float:
         raise
     if bot.returncode != 0:
         raise RuntimeError(f"the bot process exited with {bot.returncode}")
-    return float(json.loads(out.decode().strip().splitlines()[-1])["peak_rss_mb"])
+    usage: dict[str, float] = json.loads(out.decode().strip().splitlines()[-1])
+    return usage
 
 
 def _dump_log(workdir: Path) -> None:
@@ -149,3 +173,23 @@ def _rss_after_import(statement: str) -> float:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     return float(out.stdout.strip())
+
+
+def main() -> int:
+    from faq.evaluate import read_cases
+
+    parser = argparse.ArgumentParser(description="End-to-end throughput with what-if switches")
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--uncapped", action="store_true")
+    parser.add_argument("--sniffio-stub", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=0)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args()
+    options = BotOptions(args.uncapped, args.sniffio_stub, args.concurrency, args.profile)
+    questions = [c.question for c in read_cases(DEV_QUESTIONS)]
+    print(json.dumps(measure_throughput(questions, args.updates, options).as_dict()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -420,7 +420,7 @@ ODD_INPUTS = {
     "emoji-zwj": "👨\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈",
     "only-punctuation": "?!?!...,,;;::--()[]{}''\"\"",
     "combining-marks": "d\u0301\u0302\u0303ystonia" + "\u0300" * 500,
-    "surrogate-like": "what is \U0001d4b9\U0001d4ce\U0001d4c8tonia",
+    "math-alphanumerics": "what is \U0001d4b9\U0001d4ce\U0001d4c8tonia",
     "many-short-words": "a b c d e f g h i j " * 500,
 }
 
