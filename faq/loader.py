@@ -8,6 +8,7 @@ carries the line and column where it is, and a hint when one helps. YAML is only
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -146,7 +147,8 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
         )
     tabs = [
         Problem(name, n, line.index("\t") + 1, "tab character", "YAML needs spaces for indentation")
-        for n, line in enumerate(text.splitlines(), start=1)
+        # split("\n"), not splitlines(): YAML and editors count only line feeds as lines.
+        for n, line in enumerate(text.split("\n"), start=1)
         if "\t" in line
     ]
     return (None, tabs) if tabs else (text, [])
@@ -250,7 +252,13 @@ class _Parser:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
             self.report(node, f"{what} must be a number")
             return None
-        value = float(node.value)
+        try:
+            value = float(str(node.value).replace("_", ""))
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self.report(node, f"{what} must be a plain number such as 0.45, not {node.value!r}")
+            return None
         if not low <= value <= high:
             self.report(node, f"{what} must be between {low:g} and {high:g}, not {value:g}")
             return None
@@ -297,14 +305,31 @@ class _Parser:
             root = yaml.compose(self.text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            # "found unexpected end of stream" is found at the end of the file; where the
+            # unclosed quote or bracket opened (the context) is what staff need.
+            if "end of stream" in (exc.problem or "") and exc.context_mark is not None:
+                mark = exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
             self.problems.append(
                 Problem(self.path, line, col, f"YAML syntax error: {message}", _syntax_hint(exc))
             )
             return None
+        except yaml.reader.ReaderError as exc:
+            # A character YAML does not allow, such as a word processor's line break.
+            self.report_at(
+                exc.position,
+                f"character {exc.character!r} is not allowed in YAML",
+                "delete it, or retype the line in a plain-text editor",
+            )
+            return None
         except yaml.YAMLError as exc:
             self.problems.append(Problem(self.path, 1, 1, f"YAML error: {exc}"))
+            return None
+        except RecursionError:
+            self.problems.append(
+                Problem(self.path, 1, 1, "the file is nested far too deeply to be an FAQ")
+            )
             return None
         if root is None:
             self.problems.append(Problem(self.path, 1, 1, "the file holds no YAML content"))
@@ -407,9 +432,11 @@ class _Parser:
         try:
             compiled = compile_pattern(pattern)
         except re.error as exc:
-            col_shift = 1 if getattr(node, "style", None) in ("'", '"') else 0
-            pos = (exc.pos or 0) + col_shift
-            if node.start_mark.line == node.end_mark.line:
+            # Only plain and single-quoted one-line patterns map character for character
+            # onto the file; elsewhere (escapes, folded lines) point at the pattern itself.
+            style = getattr(node, "style", None)
+            pos = (exc.pos or 0) + (1 if style == "'" else 0)
+            if style in (None, "'") and node.start_mark.line == node.end_mark.line:
                 self.report_at(node.start_mark.index + pos, f"invalid urgent pattern: {exc.msg}")
             else:
                 self.report(node, f"invalid urgent pattern: {exc.msg}")
@@ -725,6 +752,6 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
         return "check the indentation of this line and the one above"
     if "found character" in problem and "\\t" in problem:
         return "use spaces, not tabs"
-    if "unclosed" in problem or "end of the stream" in problem:
+    if "unclosed" in problem or "end of stream" in problem:
         return "a quote or bracket is not closed"
     return "compare this line with a correct entry above it"
