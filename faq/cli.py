@@ -40,9 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's own --faq must not reset one given before the subcommand.
     common.add_argument(
         "--faq",
         metavar="PATH",
+        default=argparse.SUPPRESS,
         help="FAQ file (default: $FAQ_PATH, else the shipped faq/data/faq.yaml)",
     )
     parser = argparse.ArgumentParser(
@@ -87,7 +89,7 @@ def _faq(args: argparse.Namespace) -> FAQ:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    path = resolve_path(args.path or args.faq)
+    path = resolve_path(args.path or getattr(args, "faq", None))
     faq, problems = check_faq(path)
     if faq is not None and not args.no_self_test:
         problems = sorted([*problems, *self_test(matcher_for(faq))])

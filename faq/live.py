@@ -66,6 +66,7 @@ class LiveFAQ:
         except OSError:
             digest = "unreadable"
         if not force and self._current is not None and digest == self._current.digest:
+            self._failed_digest = None  # reverted: the same mistake again is news again
             return ReloadResult("unchanged")
         faq, problems = check_faq(self.path)
         if faq is None:

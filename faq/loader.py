@@ -145,6 +145,22 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
             col,
             hint="save the file with UTF-8 encoding",
         )
+    # YAML treats these as line breaks, so one pasted into an answer cuts it short and
+    # leads to a baffling syntax error further on; name the real culprit instead.
+    breaks = [
+        Problem(
+            name,
+            n,
+            col + 1,
+            f"invisible line-break character U+{ord(ch):04X}",
+            "delete it; it usually comes from text copied out of Word or a web page",
+        )
+        for n, line in enumerate(text.split("\n"), start=1)
+        for col, ch in enumerate(line)
+        if ch in "\u2028\u2029\x85"
+    ]
+    if breaks:
+        return None, breaks
     tabs = [
         Problem(name, n, line.index("\t") + 1, "tab character", "YAML needs spaces for indentation")
         # split("\n"), not splitlines(): YAML and editors count only line feeds as lines.

@@ -3,7 +3,8 @@
 How a question is scored against the FAQ (all precomputed once per FAQ load):
 
 1. Words are folded (case, accents, apostrophes), contractions expanded, and a misspelt
-   word is corrected to the nearest word the FAQ itself uses ("distonia" -> "dystonia").
+   word is corrected to the nearest word the FAQ itself uses ("distonia" -> "dystonia");
+   real English words are never "corrected" ("dose" stays "dose", not "does").
 2. Words are stemmed and the FAQ's synonym groups map to one term ("scan" ~ "mri").
 3. Each term is weighted by how few entries use it: "dystonia" says little, "geste" a lot.
    A word the FAQ never uses ("botox", "genetic") weighs as much as a rare one, so a
@@ -28,7 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from faq.model import FAQ, Entry
-from faq.text import STOPWORDS, stem, words
+from faq.text import STOPWORDS, is_english_word, stem, words
 from faq.urgent import UrgentScreen
 
 # A chat question longer than this is a paste, not a question; its start decides.
@@ -105,7 +106,7 @@ class Matcher:
         self._known_words = frozenset(self._vocabulary)
         self._spell_targets_by_initial: dict[str, list[str]] = defaultdict(list)
         for w in self._vocabulary:
-            if len(w) >= 3 and w not in STOPWORDS:
+            if len(w) >= 3:
                 self._spell_targets_by_initial[w[0]].append(w)
 
         n = len(faq.entries)
@@ -226,15 +227,14 @@ class Matcher:
         """Fix a misspelling against the FAQ's own words; leave known and short words alone."""
         if (
             word in self._known_words
-            or word in STOPWORDS
-            # Four-letter words are too often other real words one letter away
-            # ("food" is not a typo of "foot", nor "call" of "calm").
-            or len(word) < 5
+            or len(word) < 4
             or not word.isalpha()
             or self._synonyms.apply([_stem_word(word)])[0] in self._known_terms
         ):
             return word
         cached = self._corrections.get(word)
+        if cached is None and is_english_word(word):
+            cached = word
         if cached is None:
             max_edits = 1 if len(word) <= 6 else 2
             # Typos rarely hit the first letter; requiring it keeps real words the FAQ

@@ -22,34 +22,49 @@ DEFAULT_SINCE_DAYS = 30
 Handler = Callable[[argparse.Namespace], int]
 
 
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                 common: argparse.ArgumentParser) -> None:
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument(
-        "--since", metavar="DAYS", type=_days, default=DEFAULT_SINCE_DAYS,
+        "--since",
+        metavar="DAYS",
+        type=_days,
+        default=DEFAULT_SINCE_DAYS,
         help=f"look at the last DAYS days (default: {DEFAULT_SINCE_DAYS})",
     )
     data.add_argument(
-        "--data-dir", metavar="DIR", type=Path,
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
         help=f"the bot's data directory (default: $BOT_DATA_DIR, else ./{DEFAULT_DATA_DIR})",
     )
 
-    misses = sub.add_parser("misses", parents=[common, data],
-                            help="group the questions the bot could not answer")
+    misses = sub.add_parser(
+        "misses", parents=[common, data], help="group the questions the bot could not answer"
+    )
     misses.set_defaults(handler=_guarded(cmd_misses))
 
-    stats = sub.add_parser("stats", parents=[common, data],
-                           help="answers, feedback and misses per entry and per day")
-    stats.add_argument("--html", metavar="FILE", type=Path,
-                       help="also write the report as a web page")
+    stats = sub.add_parser(
+        "stats", parents=[common, data], help="answers, feedback and misses per entry and per day"
+    )
+    stats.add_argument(
+        "--html", metavar="FILE", type=Path, help="also write the report as a web page"
+    )
     stats.set_defaults(handler=_guarded(cmd_stats))
 
-    links = sub.add_parser("links", parents=[common],
-                           help="t.me links (and QR codes) that open the bot on an answer")
-    links.add_argument("--bot-username", metavar="NAME", required=True,
-                       help="the bot's Telegram username, e.g. BuddhiClinicBot")
-    links.add_argument("--qr", metavar="DIR", type=Path,
-                       help="write one QR code PNG per entry into DIR")
+    links = sub.add_parser(
+        "links", parents=[common], help="t.me links (and QR codes) that open the bot on an answer"
+    )
+    links.add_argument(
+        "--bot-username",
+        metavar="NAME",
+        required=True,
+        help="the bot's Telegram username, e.g. BuddhiClinicBot",
+    )
+    links.add_argument(
+        "--qr", metavar="DIR", type=Path, help="write one QR code PNG per entry into DIR"
+    )
     links.set_defaults(handler=_guarded(cmd_links))
 
 
@@ -102,7 +117,7 @@ def _open_store(args: argparse.Namespace) -> Store | None:
 
 
 def cmd_misses(args: argparse.Namespace) -> int:
-    faq = load_faq(args.faq)
+    faq = load_faq(getattr(args, "faq", None))
     store = _open_store(args)
     if store is None:
         return EXIT_ERROR
@@ -116,7 +131,7 @@ def cmd_misses(args: argparse.Namespace) -> int:
     clarified = sum(g.clarified for g in groups)
     print(
         f"Questions the bot did not answer in the last {args.since} days: {len(rows)} "
-        f"({unanswered} unanswered, {clarified} \"did you mean\"), "
+        f'({unanswered} unanswered, {clarified} "did you mean"), '
         f"in {len(groups)} group{'s' * (len(groups) != 1)}, largest first."
     )
     for number, group in enumerate(groups, 1):
@@ -126,7 +141,7 @@ def cmd_misses(args: argparse.Namespace) -> int:
     print(
         "To teach the bot a group: if the nearest entry answers those questions, add them\n"
         f"under that entry's `alternates:` in {faq.path}; otherwise write a new entry.\n"
-        "Then run `python -m faq check`, and `python -m faq ask \"<question>\"` to see\n"
+        'Then run `python -m faq check`, and `python -m faq ask "<question>"` to see\n'
         "what the bot would now do."
     )
     return EXIT_OK
@@ -136,7 +151,7 @@ def _group_text(number: int, group: MissGroup) -> str:
     asked = f"{group.count} question{'s' * (group.count != 1)}"
     people = f"{group.people} {'person' if group.people == 1 else 'people'}"
     lines = [f"{number}. {asked} from {people}"]
-    lines += [f"   \"{text}\"" for text in group.examples]
+    lines += [f'   "{text}"' for text in group.examples]
     if group.nearest_id is None:
         lines.append("   nearest: none (no entry shares a word with these)")
     else:
@@ -148,7 +163,7 @@ def _group_text(number: int, group: MissGroup) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    faq = load_faq(args.faq)
+    faq = load_faq(getattr(args, "faq", None))
     store = _open_store(args)
     if store is None:
         return EXIT_ERROR
@@ -170,11 +185,13 @@ def cmd_links(args: argparse.Namespace) -> int:
     except BadUsernameError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    faq = load_faq(args.faq)
+    faq = load_faq(getattr(args, "faq", None))
     for entry in faq.entries:
         print(f"{entry.id}\t{deep_link(username, entry.id)}")
     if args.qr is not None:
         paths = write_qr_codes(faq, username, args.qr)
-        print(f"Wrote {len(paths)} QR codes to {args.qr} (one <entry-id>.png per entry).",
-              file=sys.stderr)
+        print(
+            f"Wrote {len(paths)} QR codes to {args.qr} (one <entry-id>.png per entry).",
+            file=sys.stderr,
+        )
     return EXIT_OK

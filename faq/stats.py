@@ -64,9 +64,7 @@ class Stats:
         return sum(d.clarified for d in self.days)
 
 
-def collect_stats(
-    store: Store, faq: FAQ, since_days: int, now: datetime | None = None
-) -> Stats:
+def collect_stats(store: Store, faq: FAQ, since_days: int, now: datetime | None = None) -> Stats:
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware (use datetime.now(UTC))")
     now = datetime.now(UTC) if now is None else now.astimezone(UTC)
@@ -96,8 +94,9 @@ def collect_stats(
     for offset in range((now.date() - first).days + 1):
         day = first + timedelta(days=offset)
         found = per_day.get(day)
-        days.append(DayStats(day, found.unanswered if found else 0,
-                             found.clarified if found else 0))
+        days.append(
+            DayStats(day, found.unanswered if found else 0, found.clarified if found else 0)
+        )
     return Stats(since_days, now, tuple(entries), tuple(days))
 
 
@@ -105,15 +104,17 @@ def collect_stats(
 
 
 def _period(stats: Stats) -> str:
-    return (f"{stats.first_day.isoformat()} to {stats.last_day.isoformat()} "
-            f"(last {stats.since_days} days, UTC)")
+    return (
+        f"{stats.first_day.isoformat()} to {stats.last_day.isoformat()} "
+        f"(last {stats.since_days} days, UTC)"
+    )
 
 
 def render_text(stats: Stats) -> str:
     lines = [
         f"Usage from {_period(stats)}",
         f"Answers sent: {stats.total_answers}   Unanswered questions: {stats.total_unanswered}"
-        f"   \"Did you mean\" replies: {stats.total_clarified}",
+        f'   "Did you mean" replies: {stats.total_clarified}',
         "",
     ]
     width = max([len("Entry"), *(len(e.entry_id) + 2 for e in stats.entries)])
@@ -204,8 +205,10 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> str:
 
 
 def _bar(x: float, y: float, w: float, h: float, colour: str, tip: str) -> str:
-    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}">'
-            f"<title>{escape(tip)}</title></rect>")
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}">'
+        f"<title>{escape(tip)}</title></rect>"
+    )
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start") -> str:
@@ -220,8 +223,16 @@ def _answers_chart(entries: list[EntryStats]) -> str:
         y = i * _ROW_HEIGHT
         w = _BAR_WIDTH * e.answers / top
         body.append(_text(left - 6, y + 15, _label(e.entry_id), "end"))
-        body.append(_bar(left, y + 3, w, _ROW_HEIGHT - 6, _BLUE,
-                         f"{e.entry_id}: {e.answers} answer{'s' * (e.answers != 1)}"))
+        body.append(
+            _bar(
+                left,
+                y + 3,
+                w,
+                _ROW_HEIGHT - 6,
+                _BLUE,
+                f"{e.entry_id}: {e.answers} answer{'s' * (e.answers != 1)}",
+            )
+        )
         body.append(_text(left + w + 4, y + 15, str(e.answers)))
     width = left + _BAR_WIDTH + 50
     return _svg(width, len(entries) * _ROW_HEIGHT, "Answers per entry", body)
@@ -238,16 +249,26 @@ def _feedback_chart(entries: list[EntryStats]) -> str:
         yes = _BAR_WIDTH * e.helpful / top
         no = _BAR_WIDTH * e.not_helpful / top
         body.append(_text(left - 6, y + 15, _label(e.entry_id), "end"))
-        body.append(_bar(left, y + 3, yes, _ROW_HEIGHT - 6, _BLUE,
-                         f"{e.entry_id}: {e.helpful} helpful"))
-        body.append(_bar(left + yes, y + 3, no, _ROW_HEIGHT - 6, _ORANGE,
-                         f"{e.entry_id}: {e.not_helpful} not helpful"))
+        body.append(
+            _bar(left, y + 3, yes, _ROW_HEIGHT - 6, _BLUE, f"{e.entry_id}: {e.helpful} helpful")
+        )
+        body.append(
+            _bar(
+                left + yes,
+                y + 3,
+                no,
+                _ROW_HEIGHT - 6,
+                _ORANGE,
+                f"{e.entry_id}: {e.not_helpful} not helpful",
+            )
+        )
         body.append(_text(left + yes + no + 4, y + 15, f"{e.helpful} / {e.not_helpful}"))
     width = left + _BAR_WIDTH + 70
-    legend = (f'<p><span class="key" style="background:{_BLUE}"></span>helpful '
-              f'<span class="key" style="background:{_ORANGE}"></span>not helpful</p>')
-    return legend + _svg(width, len(entries) * _ROW_HEIGHT, "Helpful and not helpful votes",
-                         body)
+    legend = (
+        f'<p><span class="key" style="background:{_BLUE}"></span>helpful '
+        f'<span class="key" style="background:{_ORANGE}"></span>not helpful</p>'
+    )
+    return legend + _svg(width, len(entries) * _ROW_HEIGHT, "Helpful and not helpful votes", body)
 
 
 def _days_chart(days: tuple[DayStats, ...]) -> str:
@@ -267,14 +288,16 @@ def _days_chart(days: tuple[DayStats, ...]) -> str:
         clarify_h = (chart_height - 4) * d.clarified / top
         tip = f"{d.day.isoformat()}: {d.unanswered} unanswered, {d.clarified} did you mean"
         body.append(_bar(x + 1, chart_height - none_h, column - 2, none_h, _ORANGE, tip))
-        body.append(_bar(x + 1, chart_height - none_h - clarify_h, column - 2, clarify_h,
-                         _BLUE, tip))
+        body.append(
+            _bar(x + 1, chart_height - none_h - clarify_h, column - 2, clarify_h, _BLUE, tip)
+        )
         if i % label_every == 0:
-            body.append(_text(x + column / 2, chart_height + 16, d.day.strftime("%d %b"),
-                              "middle"))
-    legend = (f'<p><span class="key" style="background:{_ORANGE}"></span>unanswered '
-              f'<span class="key" style="background:{_BLUE}"></span>&ldquo;did you mean&rdquo;'
-              "</p>")
+            body.append(_text(x + column / 2, chart_height + 16, d.day.strftime("%d %b"), "middle"))
+    legend = (
+        f'<p><span class="key" style="background:{_ORANGE}"></span>unanswered '
+        f'<span class="key" style="background:{_BLUE}"></span>&ldquo;did you mean&rdquo;'
+        "</p>"
+    )
     width = left + column * len(days) + 30
     return legend + _svg(width, chart_height + axis, "Unanswered questions per day", body)
 

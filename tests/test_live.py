@@ -185,19 +185,11 @@ def test_missing_faq_at_first_load_raises_faq_error(tmp_path: Path) -> None:
         LiveFAQ(tmp_path / "missing.yaml").load()
 
 
-def test_path_comes_from_faq_path_variable(
-    faq_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_path_comes_from_faq_path_variable(faq_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAQ_PATH", str(faq_file))
     assert LiveFAQ().load().faq.path == faq_file
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/live.py refresh(): _failed_digest is only cleared on a successful reload, "
-    "not when the file goes back to the version being served, so breaking the file again "
-    "the same way later is reported with first_report=False and admins are never told",
-)
 def test_breaking_the_file_again_after_a_revert_is_reported_again(faq_file: Path) -> None:
     live = LiveFAQ(faq_file)
     live.load()

@@ -82,13 +82,6 @@ def test_typoed_question_still_answers_the_right_entry(
     assert answered_id(decision) == entry_id, describe(decision)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="REGRESSION faq/matcher.py _correct (commit 32cfba5, len(word) < 5): four-letter "
-    "typos ('waht', 'pian') are no longer corrected, and an unknown word weighs as much as "
-    "the rarest FAQ word, so one typo of 'what' sinks 'what is dystonia' from Answer 1.0 "
-    "to NoMatch 0.21",
-)
 @pytest.mark.parametrize(
     ("typo", "correct"),
     [
@@ -264,13 +257,6 @@ def test_urgent_screen_fires_on_an_emergency(matcher: Matcher, message: str, rul
     assert decision.rule == rule
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG faq/data/faq.yaml urgent rules: common emergency phrasings slip through: "
-    "'can hardly/barely breathe', 'breathing is really difficult', 'swallowing is very "
-    "difficult', 'took too many of my pills' (only one word allowed before pills), "
-    "'swallowed all my pills' (needs 'at once'/'together')",
-)
 @pytest.mark.parametrize(
     "message",
     [

@@ -45,7 +45,7 @@ async def test_a_broken_edit_keeps_the_old_faq_and_tells_admins_where(bot: Harne
     bot.api.add_chat(ADMIN_ID)
     edit_faq(bot, "  - id: stress\n", "  - id: stress\n\tbroken: [\n")
     await bot.api.wait_for(
-        lambda: bot.api.sent_to(ADMIN_ID), timeout=5, description="the admin notification"
+        lambda: bool(bot.api.sent_to(ADMIN_ID)), timeout=5, description="the admin notification"
     )
     notice = bot.api.sent_to(ADMIN_ID)[0].plain
     assert "keeps serving the last good version" in notice
