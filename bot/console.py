@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.conversation import Conversation, NullRecorder
+from bot.conversation import Conversation
 from bot.render import render_plain
 from bot.replies import Reply
 from faq.live import LiveFAQ
@@ -20,7 +20,7 @@ COMMANDS = ("help", "topics", "sources", "contact", "privacy")
 
 def run_console(live: LiveFAQ, stdin: TextIO, stdout: TextIO, retention_days: int = 90) -> int:
     live.load()
-    conv = Conversation(live, NullRecorder(), retention_days)
+    conv = Conversation(live, None, retention_days)
     payloads: list[str] = []
 
     def show(reply: Reply) -> None:

@@ -44,35 +44,6 @@ class Recorder(Protocol):
     def forget(self, user: UserKey) -> int: ...
 
 
-class NullRecorder:
-    """Records nothing: the console, where there is no patient data to keep."""
-
-    def record_question(
-        self,
-        text: str,
-        decision: MissDecision,
-        user: UserKey,
-        best_entry: str | None = None,
-        best_score: float | None = None,
-        at: datetime | None = None,
-    ) -> None:
-        del text, decision, user, best_entry, best_score, at
-
-    def record_answer(
-        self, entry_id: str, user: UserKey, how: AnswerHow, at: datetime | None = None
-    ) -> None:
-        del entry_id, user, how, at
-
-    def record_feedback(
-        self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
-    ) -> None:
-        del entry_id, user, helpful, at
-
-    def forget(self, user: UserKey) -> int:
-        del user
-        return 0
-
-
 @dataclass(frozen=True)
 class ButtonResult:
     """What a button press produces: a reply (or None), the toast text, and whether the
@@ -84,7 +55,8 @@ class ButtonResult:
 
 
 class Conversation:
-    def __init__(self, live: LiveFAQ, recorder: Recorder, retention_days: int = 90) -> None:
+    def __init__(self, live: LiveFAQ, recorder: Recorder | None, retention_days: int = 90) -> None:
+        """`recorder` None records nothing: the console keeps no patient data."""
         self.live = live
         self.recorder = recorder
         self.retention_days = retention_days
@@ -98,7 +70,7 @@ class Conversation:
         decision = knowledge.matcher.decide(text)
         log.info("message handled: decision=%s", decision.kind)  # never the text itself
         if isinstance(decision, Answer):
-            self.recorder.record_answer(decision.match.entry.id, user_key, "match")
+            self._answered(decision.match.entry.id, user_key, "match")
         elif isinstance(decision, Clarify):
             self._record_miss(user_key, text, "clarify", decision.candidates[0])
         elif isinstance(decision, NoMatch):
@@ -108,6 +80,8 @@ class Conversation:
     def _record_miss(
         self, user_key: UserKey, text: str, decision: MissDecision, best: Match | None
     ) -> None:
+        if self.recorder is None:
+            return
         self.recorder.record_question(
             text,
             decision,
@@ -116,11 +90,15 @@ class Conversation:
             best.score if best else None,
         )
 
+    def _answered(self, entry_id: str, user_key: UserKey, how: AnswerHow) -> None:
+        if self.recorder is not None:
+            self.recorder.record_answer(entry_id, user_key, how)
+
     def on_start(self, user_key: UserKey, payload: str | None) -> list[Reply]:
         faq = self.knowledge.faq
         entry = faq.entry(payload.strip()) if payload else None
         if entry is not None:
-            self.recorder.record_answer(entry.id, user_key, "deeplink")
+            self._answered(entry.id, user_key, "deeplink")
             return [replies.answer_reply(faq, entry)]
         return [replies.welcome_reply(faq)]
 
@@ -136,17 +114,19 @@ class Conversation:
         elif kind == replies.ANSWER:
             entry = faq.entry(rest)
             if entry is not None:
-                self.recorder.record_answer(entry.id, user_key, "button")
+                self._answered(entry.id, user_key, "button")
                 return ButtonResult(replies.answer_reply(faq, entry))
         elif kind == replies.FEEDBACK:
             entry_id, _, vote = rest.rpartition(":")
             if faq.entry(entry_id) is not None and vote in ("0", "1"):
-                self.recorder.record_feedback(entry_id, user_key, vote == "1")
+                if self.recorder is not None:
+                    self.recorder.record_feedback(entry_id, user_key, vote == "1")
                 return ButtonResult(None, "Thank you for your feedback.")
         return ButtonResult(replies.stale_button_reply(), "That button is out of date.")
 
     def on_forget(self, user_key: UserKey) -> Reply:
-        return replies.forgotten_reply(self.recorder.forget(user_key))
+        removed = self.recorder.forget(user_key) if self.recorder is not None else 0
+        return replies.forgotten_reply(removed)
 
     def info(self, command: str) -> Reply:
         faq = self.knowledge.faq

@@ -100,23 +100,28 @@ async def forget(update: Update, context: Context) -> None:
     await send_reply(message, reply)
 
 
-async def reload_command(update: Update, context: Context) -> None:
+async def _admin_message(update: Update, context: Context) -> Message | None:
+    """The message if an admin sent it; anyone else gets the ordinary fallback."""
     message = update.effective_message
     if message is None:
-        return
+        return None
     if not is_admin(context, update.effective_user):
         await send_reply(message, replies.fallback_reply(conversation(context).knowledge.faq))
+        return None
+    return message
+
+
+async def reload_command(update: Update, context: Context) -> None:
+    message = await _admin_message(update, context)
+    if message is None:
         return
     result = await asyncio.to_thread(conversation(context).live.refresh, force=True)
     await message.reply_text(describe_reload(result, conversation(context)))
 
 
 async def stats_command(update: Update, context: Context) -> None:
-    message = update.effective_message
+    message = await _admin_message(update, context)
     if message is None:
-        return
-    if not is_admin(context, update.effective_user):
-        await send_reply(message, replies.fallback_reply(conversation(context).knowledge.faq))
         return
     report = await asyncio.to_thread(context.bot_data["stats_text"])
     await message.reply_text(f"<pre>{html.escape(_clip(report, MESSAGE_LIMIT - 20))}</pre>")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import Conversation, NullRecorder
+from bot.conversation import Conversation
 from bot.render import keyboard, render_html
 from faq.live import LiveFAQ
 from faq.store import UserKey
@@ -136,7 +136,7 @@ hostile_text = st.one_of(
 
 _LIVE = LiveFAQ()
 _LIVE.load()
-_CONVERSATION = Conversation(_LIVE, NullRecorder())
+_CONVERSATION = Conversation(_LIVE, None)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
