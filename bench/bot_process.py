@@ -31,6 +31,7 @@ from typing import Any, cast
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 import bot.app
+from bench.memory import peak_rss_mb
 from bot.logs import configure_logging
 from tests.botharness import make_settings, running_bot
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
@@ -76,21 +77,19 @@ def stub_sniffio() -> None:
 
 
 def apply_what_ifs(args: argparse.Namespace) -> None:
+    patch = vars(bot.app)  # the names build_application looks up when it runs
     if args.uncapped:
-        bot.app.AIORateLimiter = UncappedRateLimiter  # type: ignore[misc]
+        patch["AIORateLimiter"] = UncappedRateLimiter
     if args.sniffio_stub:
         stub_sniffio()
     if args.concurrency:
-        bot.app.ApplicationBuilder = limited_builder(args.concurrency)  # type: ignore[misc]
+        patch["ApplicationBuilder"] = limited_builder(args.concurrency)
 
 
 def usage() -> dict[str, float]:
-    """Peak RSS (Linux reports ru_maxrss in KiB) and CPU seconds of this process."""
+    """Peak RSS and CPU seconds of this process."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    return {
-        "peak_rss_mb": round(own.ru_maxrss / 1024, 1),
-        "cpu_s": round(own.ru_utime + own.ru_stime, 3),
-    }
+    return {"peak_rss_mb": peak_rss_mb(), "cpu_s": round(own.ru_utime + own.ru_stime, 3)}
 
 
 async def serve(api_url: str, workdir: Path) -> None:

@@ -94,7 +94,7 @@ async def _measure(questions: Sequence[str], updates: int, options: BotOptions) 
             bot = await _start_bot(api, workdir, options)
             try:
                 try:
-                    await api.wait_for_requests("getUpdates", 1, timeout=START_TIMEOUT_S)
+                    await _wait_until_polling(api, bot)
                     await _burst(api, questions, WARMUP_UPDATES, FIRST_USER_ID - 10_000)
                     cpu_before = time.process_time()
                     seconds = await _burst(api, questions, updates, FIRST_USER_ID)
@@ -115,13 +115,31 @@ async def _start_bot(
     api: FakeBotAPI, workdir: Path, options: BotOptions
 ) -> asyncio.subprocess.Process:
     command = [
-        sys.executable, "-m", "bench.bot_process",
-        "--api-url", api.base_url, "--workdir", str(workdir), *options.arguments(),
+        sys.executable,
+        "-m",
+        "bench.bot_process",
+        "--api-url",
+        api.base_url,
+        "--workdir",
+        str(workdir),
+        *options.arguments(),
     ]
     with (workdir / "bot.log").open("wb") as log:
         return await asyncio.create_subprocess_exec(
             *command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
         )
+
+
+async def _wait_until_polling(api: FakeBotAPI, bot: asyncio.subprocess.Process) -> None:
+    """Until the bot's first getUpdates; fails at once if the bot process dies instead."""
+    polling = asyncio.ensure_future(api.wait_for_requests("getUpdates", 1, START_TIMEOUT_S))
+    exited = asyncio.ensure_future(bot.wait())
+    done, _ = await asyncio.wait({polling, exited}, return_when=asyncio.FIRST_COMPLETED)
+    if polling not in done:
+        polling.cancel()
+        raise RuntimeError(f"the bot process exited during start-up ({bot.returncode})")
+    exited.cancel()
+    polling.result()
 
 
 async def _burst(api: FakeBotAPI, questions: Sequence[str], n: int, first_user: int) -> float:
@@ -136,7 +154,8 @@ async def _burst(api: FakeBotAPI, questions: Sequence[str], n: int, first_user: 
 
 async def _stop_bot(bot: asyncio.subprocess.Process) -> dict[str, float]:
     """Close the bot's stdin (its stop signal); the usage it reports on the way out."""
-    assert bot.stdin is not None and bot.stdout is not None
+    assert bot.stdin is not None
+    assert bot.stdout is not None
     bot.stdin.close()
     try:
         out = await asyncio.wait_for(bot.stdout.read(), timeout=30)
@@ -165,10 +184,7 @@ def harness_overhead_mb() -> float:
 
 
 def _rss_after_import(statement: str) -> float:
-    code = (
-        f"{statement}; import resource; "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-    )
+    code = f"{statement}; from bench.memory import peak_rss_mb; print(peak_rss_mb())"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 import yaml
 
 PACKAGES = ("python-telegram-bot", "rapidfuzz", "rank-bm25", "PyYAML", "httpx")
@@ -34,7 +34,11 @@ def git_commit(repo: Path) -> str | None:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
-            cwd=repo, capture_output=True, text=True, check=True, timeout=5,
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -108,9 +108,7 @@ def shipped_document(path: Path = DEFAULT_FAQ_PATH) -> dict[str, Any]:
     return data
 
 
-def write_synthetic_faq(
-    shipped: FAQ, target_phrasings: int, out_dir: Path, seed: int
-) -> Path:
+def write_synthetic_faq(shipped: FAQ, target_phrasings: int, out_dir: Path, seed: int) -> Path:
     """Write a FAQ of about `target_phrasings` phrasings; returns the file's path."""
     document = shipped_document(shipped.path)
     have = sum(len(e.phrasings) for e in shipped.entries)

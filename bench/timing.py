@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -74,8 +73,3 @@ def time_repeated(
         if time.perf_counter() > deadline:
             break
     return summarise(samples)
-
-
-def median_seconds(run: Callable[[], float], repeats: int) -> float:
-    """Median of `repeats` runs of `run`, which returns its own elapsed seconds."""
-    return statistics.median(run() for _ in range(max(repeats, 1)))

@@ -64,7 +64,10 @@ def build_application(settings: Settings) -> BotApp:
         )
         # Waits out 429 "retry after" answers and retries, so each reply is sent once.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        # A few updates at once keep a slow chat from holding up others; hundreds only
+        # make httpcore's pool bookkeeping quadratic (see README, Performance).
+        .concurrent_updates(16)
+        .connection_pool_size(16)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

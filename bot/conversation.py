@@ -14,7 +14,7 @@ from typing import Protocol
 from bot import replies
 from bot.replies import Reply
 from faq.live import Knowledge, LiveFAQ
-from faq.matcher import Answer, Clarify, Match, NoMatch
+from faq.matcher import Answer, Clarify, Decision, Match, NoMatch
 from faq.store import AnswerHow, MissDecision, UserKey
 
 log = logging.getLogger(__name__)
@@ -65,9 +65,14 @@ class Conversation:
     def knowledge(self) -> Knowledge:
         return self.live.current
 
-    def on_text(self, user_key: UserKey, text: str) -> Reply:
+    def decide(self, text: str) -> Decision:
+        return self.knowledge.matcher.decide(text)
+
+    def on_text(self, user_key: UserKey, text: str, decision: Decision | None = None) -> Reply:
+        """The reply to `text`; pass `decision` if the caller already made it."""
         knowledge = self.knowledge
-        decision = knowledge.matcher.decide(text)
+        if decision is None:
+            decision = knowledge.matcher.decide(text)
         log.info("message handled: decision=%s", decision.kind)  # never the text itself
         if isinstance(decision, Answer):
             self._answered(decision.match.entry.id, user_key, "match")

@@ -24,6 +24,7 @@ from bot.replies import Reply
 from bot.settings import Settings
 from faq.limits import MESSAGE_LIMIT
 from faq.live import ReloadResult
+from faq.matcher import Urgent
 from faq.store import UserKey, pseudonymise
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,10 @@ async def text_message(update: Update, context: Context) -> None:
         text = addressed
     conv = conversation(context)
     key = user_key(context, update.effective_user)
-    # The urgent screen runs before flood control: an emergency always gets through.
-    if conv.knowledge.matcher.urgent_rule(text) is None:
+    # The decision (urgent screen first) comes before flood control, so an emergency
+    # always gets through.
+    decision = conv.decide(text)
+    if not isinstance(decision, Urgent):
         flood: FloodGate = context.bot_data["flood"]
         verdict = flood.check(key)
         if verdict == "drop":
@@ -182,7 +185,7 @@ async def text_message(update: Update, context: Context) -> None:
         if verdict == "notify":
             await send_reply(message, replies.slow_down_reply())
             return
-    reply = conv.on_text(key, text)
+    reply = conv.on_text(key, text, decision)
     await send_reply(message, reply)
 
 

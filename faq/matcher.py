@@ -18,6 +18,7 @@ How a question is scored against the FAQ (all precomputed once per FAQ load):
 
 from __future__ import annotations
 
+import heapq
 import math
 import weakref
 from collections import defaultdict
@@ -29,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from faq.model import FAQ, Entry
-from faq.text import STOPWORDS, is_english_word, stem, words
+from faq.text import STOPWORDS, english_words, is_english_word, stem, words
 from faq.urgent import UrgentScreen
 
 # A chat question longer than this is a paste, not a question; its start decides.
@@ -95,6 +96,7 @@ class Matcher:
         self._urgent = UrgentScreen(faq.urgent_rules)
         self._synonyms = _SynonymMap(faq.synonyms)
         self._corrections: dict[str, str] = {}
+        english_words()  # loaded now, not on the first patient's unusual word
         self._prefix_cache: dict[str, str] = {}
 
         entry_terms = [self._terms(p for p in entry.phrasings) for entry in faq.entries]
@@ -146,7 +148,7 @@ class Matcher:
         rule = self._urgent.check(text)
         if rule is not None:
             return Urgent(rule)
-        ranked = self.rank(text, held_out=held_out)
+        ranked = self.rank(text, held_out=held_out, limit=MAX_SUGGESTIONS + 1)
         t = self.faq.thresholds
         if not ranked or ranked[0].score < t.clarify:
             return NoMatch(tuple(ranked[:MAX_SUGGESTIONS]))
@@ -159,41 +161,43 @@ class Matcher:
         candidates = tuple(m for m in ranked[:MAX_SUGGESTIONS] if m.score >= floor)
         return Clarify(candidates)
 
-    def rank(self, text: str, *, held_out: tuple[str, int] | None = None) -> list[Match]:
-        """Every entry that shares a term with the question, best first."""
+    def rank(
+        self, text: str, *, held_out: tuple[str, int] | None = None, limit: int | None = None
+    ) -> list[Match]:
+        """Entries sharing a meaningful term with the question, best first (`limit` of them).
+
+        Candidates come from the question's content words only: an entry that shares
+        nothing but "is" or "my" cannot win, and skipping it keeps large FAQs fast. A
+        question made only of function words ("who are you?") uses those instead.
+        """
         query = self._query_terms(text)
         if not query:
             return []
         skip = self._phrasing_index.get(held_out, -1) if held_out else -1
-        skipped_terms = self._phrasings[skip].terms if skip >= 0 else frozenset()
         weights = {t: self._weight(t) for t in query}
         total = sum(weights.values())
-        overlap: dict[int, float] = defaultdict(float)
-        for term in query:
-            for p_index in self._index.get(term, ()):
-                if p_index != skip:
-                    overlap[p_index] += weights[term]
+        content = [t for t in query if t not in STOPWORDS] or query
+        candidates = {p for term in content for p in self._index.get(term, ())}
+        candidates.discard(skip)
         best: dict[int, float] = {}
-        for p_index, shared in overlap.items():
+        for p_index in candidates:
             phrasing = self._phrasings[p_index]
+            shared = sum(w for t, w in weights.items() if t in phrasing.terms)
             recall = shared / total
             precision = shared / phrasing.weight
             score = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
             if score > best.get(phrasing.entry_index, 0.0):
                 best[phrasing.entry_index] = score
-        skip_entry = self._phrasings[skip].entry_index if skip >= 0 else -1
-        matches = []
+        skipped = self._phrasings[skip] if skip >= 0 else None
+        scored = []
         for e_index, score in best.items():
             counts = self._entry_term_counts[e_index]
-            if e_index == skip_entry:
-                covered = (t for t in weights if counts.get(t, 0) - (t in skipped_terms) > 0)
-            else:
-                covered = (t for t in weights if t in counts)
-            coverage = sum(weights[t] for t in covered) / total
+            own = skipped.terms if skipped and skipped.entry_index == e_index else frozenset()
+            coverage = sum(w for t, w in weights.items() if counts.get(t, 0) > (t in own)) / total
             combined = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(coverage, score + 0.3)
-            matches.append(Match(self.faq.entries[e_index], round(combined, 4)))
-        matches.sort(key=lambda m: (-m.score, m.entry.id))
-        return matches
+            scored.append((-round(combined, 4), self.faq.entries[e_index].id, e_index))
+        top = heapq.nsmallest(limit, scored) if limit else sorted(scored)
+        return [Match(self.faq.entries[e], -neg) for neg, _, e in top]
 
     def query_terms(self, text: str) -> list[str]:
         """The terms the matcher sees in `text` (for the CLI's explanations and tests)."""

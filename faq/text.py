@@ -118,16 +118,16 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
-# A word seen at least this often in pyspellchecker's English frequency list is a real
-# word, never a typo to "correct" into an FAQ word ("dose" is not "does").
-_ENGLISH_MIN_COUNT = 50
-
-
 @lru_cache(maxsize=1)
-def _english_counts() -> dict[str, int]:
-    counts: dict[str, int] = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return counts
+def english_words() -> frozenset[str]:
+    """Real English words (pyspellchecker's frequency list), never typos to "correct".
+
+    Only alphabetic words of four letters or more are kept: the matcher never corrects
+    shorter ones, and the smaller set saves memory. Loaded once per process.
+    """
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(w for w in counts if len(w) >= 4 and w.isalpha())
 
 
 def is_english_word(word: str) -> bool:
-    return _english_counts().get(word, 0) >= _ENGLISH_MIN_COUNT
+    return word in english_words()
