@@ -42,8 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for s in (settings.telegram_bot_token, settings.webhook_secret, settings.bot_hash_secret)
         if s
     ]
-    configure_logging(settings.log_level, secrets)
-    if args.console or settings.token is None:
+    console = args.console or settings.token is None
+    # In the console, log lines would interleave with the chat; keep only problems there
+    # unless someone is debugging.
+    level = settings.log_level if not console or settings.log_level == "DEBUG" else "WARNING"
+    configure_logging(level, secrets)
+    if console:
         if not args.console:
             print(SETUP_HINT, file=sys.stderr)
         return _console(settings)

@@ -27,9 +27,13 @@ bootstrap() {
   local want
   want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "Installing dependencies (first run only) ..." >&2
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}"
+    echo "Installing dependencies (first run only; details in .venv/install.log) ..." >&2
+    if ! { .venv/bin/python -m pip install --upgrade pip &&
+           .venv/bin/python -m pip install -e ".${extra:+[$extra]}"; } > .venv/install.log 2>&1; then
+      tail -n 30 .venv/install.log >&2
+      echo "Installing dependencies failed; see .venv/install.log" >&2
+      return 1
+    fi
     echo "$want" > "$stamp"
   fi
 }
