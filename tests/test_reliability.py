@@ -44,6 +44,16 @@ async def test_polling_recovers_from_5xx_html_pages_and_timeouts(bot: Harness) -
     assert bot.api.faults_left("getUpdates") == 0
 
 
+async def test_polling_recovers_after_a_getupdates_call_times_out(bot: Harness) -> None:
+    # Longer than PTB's read timeout for a long poll (poll timeout + 5 s): the call times
+    # out on the bot's side and polling must start again by itself.
+    bot.api.delay("getUpdates", 12.0, times=1)
+    await bot.api.wait_for(lambda: bot.api.faults_left("getUpdates") == 0, timeout=5)
+    bot.api.send_text("what is dystonia")
+    sent = await bot.api.wait_for_sent(1, timeout=20)
+    assert sent[0].plain.startswith("What is dystonia?")
+
+
 async def test_a_slow_or_failing_chat_does_not_hold_up_others(bot: Harness) -> None:
     slow_user, blocked_user, other_user = 2001, 2002, 2003
     bot.api.delay("sendMessage", 3.0, times=1)
