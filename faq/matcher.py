@@ -154,12 +154,19 @@ class Matcher:
             return NoMatch(tuple(ranked[:MAX_SUGGESTIONS]))
         best = ranked[0]
         second = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= t.answer and best.score - second >= t.margin:
+        confident = best.score >= t.answer and best.score - second >= t.margin
+        # A question naming something the FAQ has never heard of ("how long does botox
+        # take to work") may look like a covered one word for word; it only gets
+        # suggestions, never a confident answer about something else.
+        if confident and not self._names_unknown_thing(text):
             return Answer(best, tuple(ranked[1:MAX_SUGGESTIONS]))
         # Offer the close runners-up too, but not entries far below the best one.
         floor = max(t.clarify * 0.75, best.score - 0.25)
         candidates = tuple(m for m in ranked[:MAX_SUGGESTIONS] if m.score >= floor)
         return Clarify(candidates)
+
+    def _names_unknown_thing(self, text: str) -> bool:
+        return any(t not in STOPWORDS for t in self._query(text)[1])
 
     def rank(
         self, text: str, *, held_out: tuple[str, int] | None = None, limit: int | None = None
@@ -170,7 +177,7 @@ class Matcher:
         nothing but "is" or "my" cannot win, and skipping it keeps large FAQs fast. A
         question made only of function words ("who are you?") uses those instead.
         """
-        query = self._query_terms(text)
+        query = self._query(text)[0]
         if not query:
             return []
         skip = self._phrasing_index.get(held_out, -1) if held_out else -1
@@ -223,9 +230,30 @@ class Matcher:
         return self._synonyms.apply([_stem_word(w) for w in words(text)])
 
     def _query_terms(self, text: str) -> list[str]:
-        raw = words(text)[:MAX_QUERY_WORDS]
-        stems = self._synonyms.apply([_stem_word(self._correct(w)) for w in raw])
-        return list(dict.fromkeys(self._nearest_known(t) for t in stems))
+        return self._query(text)[0]
+
+    def _query(self, text: str) -> tuple[list[str], frozenset[str]]:
+        """The question's terms, and the unknown ones among them that are not English.
+
+        An unknown word that is not English ("botox", "clonazepam") is most likely a drug,
+        a procedure or a name the FAQ does not cover, unlike an unknown everyday word
+        ("husband", "meetings") that only adds context.
+        """
+        corrected = [self._correct(w) for w in words(text)[:MAX_QUERY_WORDS]]
+        stems = self._synonyms.apply([_stem_word(w) for w in corrected])
+        terms = list(dict.fromkeys(self._nearest_known(t) for t in stems))
+        foreign = (
+            frozenset(
+                _stem_word(w)
+                for w in corrected
+                if len(w) >= 4
+                and w.isalpha()
+                and w not in self._known_words
+                and not is_english_word(w)
+            )
+            - self._weights.keys()
+        )
+        return terms, foreign
 
     def _correct(self, word: str) -> str:
         """Fix a misspelling against the FAQ's own words; leave known and short words alone."""

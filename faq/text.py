@@ -70,6 +70,11 @@ STOPWORDS = frozenset(
     thing things something anything way much many even still ever always actually maybe
     tell know want like bit good great nice fine well
     """.split()
+    # Hinglish function words ("dystonia kya hai", "stress se badhta hai kya")
+    + """
+    kya hai hain ho hota hoti hote ka ki ke ko se me mein aur bhi ye yeh wo woh mera meri
+    mere mujhe kaise kyun kyu kab kitna kitne kitni koi
+    """.split()
 )
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)

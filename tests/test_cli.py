@@ -321,7 +321,7 @@ def test_dump_json_has_the_documented_fields(capsys: pytest.CaptureFixture[str])
     faq = load_faq()
     assert data["path"] == str(DEFAULT_FAQ_PATH)
     assert data["disclaimer"] == faq.disclaimer
-    assert data["urgent"]["message"].startswith("If you or someone with you is in danger")
+    assert "If you or someone with you is in danger, call 112" in data["urgent"]["message"]
     assert data["fallback"]
     assert [e["id"] for e in data["entries"]] == [e.id for e in faq.entries]
     for entry, source in zip(data["entries"], faq.entries, strict=True):
