@@ -445,6 +445,14 @@ class _Parser:
         )
 
     def _pattern(self, node: yaml.Node, pattern: str) -> str | None:
+        if any(mark in pattern for mark in "'’‘"):
+            self.report(
+                node,
+                "an urgent pattern cannot contain an apostrophe: messages are screened "
+                "with apostrophes removed, so it would never match",
+                "write cant, dont, im instead of can't, don't, i'm",
+            )
+            return None
         try:
             compiled = compile_pattern(pattern)
         except re.error as exc:
@@ -647,17 +655,19 @@ class _Parser:
                         f"the only placeholder is {CONTACT_PLACEHOLDER}",
                     )
         refs: list[Reference] = []
+        unknown_refs = 0
         for ref_node, key in self.string_list(fields, "references"):
             if key in references:
                 refs.append(references[key][0])
             else:
+                unknown_refs += 1
                 guess = process.extractOne(key, list(references), score_cutoff=60)
                 self.report(
                     ref_node,
                     f"reference {key!r} is not in the references section",
                     f"did you mean {guess[0]!r}?" if guess else "add it under 'references'",
                 )
-        if kind == "medical" and not refs and "references" not in fields:
+        if kind == "medical" and not refs and not unknown_refs:
             self.report(
                 fields.get("id", node),
                 f"{label} is a medical answer without references",

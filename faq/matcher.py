@@ -148,7 +148,8 @@ class Matcher:
         rule = self._urgent.check(text)
         if rule is not None:
             return Urgent(rule)
-        ranked = self.rank(text, held_out=held_out, limit=MAX_SUGGESTIONS + 1)
+        terms, unknown_names = self._query(text)
+        ranked = self._rank(terms, held_out, MAX_SUGGESTIONS + 1)
         t = self.faq.thresholds
         if not ranked or ranked[0].score < t.clarify:
             return NoMatch(tuple(ranked[:MAX_SUGGESTIONS]))
@@ -158,15 +159,12 @@ class Matcher:
         # A question naming something the FAQ has never heard of ("how long does botox
         # take to work") may look like a covered one word for word; it only gets
         # suggestions, never a confident answer about something else.
-        if confident and not self._names_unknown_thing(text):
+        if confident and not any(t not in STOPWORDS for t in unknown_names):
             return Answer(best, tuple(ranked[1:MAX_SUGGESTIONS]))
         # Offer the close runners-up too, but not entries far below the best one.
         floor = max(t.clarify * 0.75, best.score - 0.25)
         candidates = tuple(m for m in ranked[:MAX_SUGGESTIONS] if m.score >= floor)
         return Clarify(candidates)
-
-    def _names_unknown_thing(self, text: str) -> bool:
-        return any(t not in STOPWORDS for t in self._query(text)[1])
 
     def rank(
         self, text: str, *, held_out: tuple[str, int] | None = None, limit: int | None = None
@@ -177,7 +175,11 @@ class Matcher:
         nothing but "is" or "my" cannot win, and skipping it keeps large FAQs fast. A
         question made only of function words ("who are you?") uses those instead.
         """
-        query = self._query(text)[0]
+        return self._rank(self._query(text)[0], held_out, limit)
+
+    def _rank(
+        self, query: list[str], held_out: tuple[str, int] | None, limit: int | None
+    ) -> list[Match]:
         if not query:
             return []
         skip = self._phrasing_index.get(held_out, -1) if held_out else -1

@@ -102,8 +102,12 @@ def fold(text: str) -> str:
 
 
 def screen_form(text: str) -> str:
-    """The form the urgent screen reads: folded, apostrophes removed, spaces collapsed."""
-    return _SPACE.sub(" ", fold(text).translate(_APOSTROPHES)).strip()
+    """The form the urgent screen reads: folded, apostrophes removed, and every run of
+    punctuation, emoji and spaces made one space, so "I can't... breathe", "cant, breathe"
+    and "can't 😭 breathe" all read "i cant breathe"."""
+    folded = fold(text).translate(_APOSTROPHES)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in folded)
+    return _SPACE.sub(" ", kept).strip()
 
 
 def words(text: str) -> list[str]:

@@ -854,3 +854,20 @@ def test_unicode_line_separator_is_reported_where_it_is(
     text = mutate(MINIMAL_FAQ, "a movement disorder", f"a{char}movement disorder")
     problem = the_error(write_faq(text))
     assert at(problem) == position(text, char)
+
+
+def test_medical_answer_with_an_empty_reference_list_is_an_error(
+    write_faq: Callable[[str], Path],
+) -> None:
+    text = mutate(MINIMAL_FAQ, "    references: [clinic-page]", "    references: []")
+    problem = the_error(write_faq(text))
+    assert "medical answer without references" in problem.message
+
+
+def test_urgent_pattern_with_an_apostrophe_is_an_error_because_it_could_never_match(
+    write_faq: Callable[[str], Path],
+) -> None:
+    text = mutate(MINIMAL_FAQ, "        - '\\bchok(e|es|ed|ing)\\b'", '        - "can\'t breathe"')
+    problem = the_error(write_faq(text))
+    assert "apostrophe" in problem.message
+    assert "cant" in problem.hint

@@ -1,0 +1,88 @@
+"""The urgent screen on wordings found by testing as patients write, and their controls."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.loader import load_faq
+from faq.matcher import Matcher, Urgent
+
+MATCHER = Matcher(load_faq())
+
+EMERGENCIES = [
+    # punctuation and emoji between the words
+    "I can't... breathe",
+    "i cant, breathe",
+    "I can't 😭 breathe",
+    "I'm short-of-breath",
+    # breathing, choking, swallowing
+    "i feel breathless and my neck is pulling back",
+    "i am suffocating",
+    "out of breath",
+    "breathing is very very very difficult",
+    "i can no longer breathe",
+    "food is stuck in my throat and i cant get it down",
+    "cant swalow even water",
+    "dam ghut raha hai",
+    "khana gale me atak gaya",
+    # self-harm, direct and indirect, in English, Hinglish and Hindi
+    "mar jaana chahta hoon",
+    "jeena nahi chahta ab",
+    "मुझे जीना नहीं है",
+    "everyone would be better off without me",
+    "i wish i could sleep and never wake up",
+    "i am a burden to everyone",
+    "i am going to jump from the terrace",
+    "I want to end it",
+    "nobody would miss me",
+    "I feel like giving up",
+    # overdose
+    "i took 5 sleeping pills",
+    "my mother swallowed a bottle of pills",
+    "I took all my pills",
+    # other emergencies
+    "seene me dard ho raha hai",
+    "सीने में दर्द हो रहा है",
+    "i think i am having a stroke",
+    "I feel like I'm dying",
+    "i cut myself and it wont stop bleeding",
+    "he had a fit and is not waking up",
+    "she is unconscious",
+    "my father fell down the stairs and now he is not making sense",
+    "tez bukhar hai aur poora body akad gaya hai",
+    "my jaw is locked and i cant open my mouth",
+    "my lips and tongue are swelling after the injection",
+    "my eyes rolled up and are stuck after starting new tablets",
+    "my whole body is twisting and i cant stop it, please help",
+]
+
+CONTROLS = [
+    "my cramp wont stop when i write, is that normal",
+    "i choke on my words when i am nervous",
+    "this pain is killing me",
+    "i'm dying to know if this gets better",
+    "i choked up talking about it",
+    "is dystonia a kind of seizure",
+    "my neck is not responding to treatment",
+    "my whole body feels stiff in the morning",
+    "a stroke of luck",
+    "why wont my neck stop pulling",
+    "my breathing exercises help",
+]
+
+
+@pytest.mark.parametrize("text", EMERGENCIES)
+def test_emergency_wording_gets_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", CONTROLS)
+def test_alarming_sounding_everyday_wording_is_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize(
+    "text", ["how long does botox take to work", "can i take clonazepam for dystonia"]
+)
+def test_a_question_about_an_unknown_drug_is_never_answered_confidently(text: str) -> None:
+    assert MATCHER.decide(text).kind in ("clarify", "none")
