@@ -21,7 +21,8 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.conversation import Conversation
-from bot.flood import FloodGate
+from bot.flood import FloodGate, RecentTexts
+from bot.recorder import QueuedRecorder
 from bot.settings import Settings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
@@ -60,6 +61,8 @@ def build_application(settings: Settings) -> BotApp:
             Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # A group reply must not fail because the patient deleted their message.
+                allow_sending_without_reply=True,
             )
         )
         # Waits out 429 "retry after" answers and retries, so each reply is sent once.
@@ -74,7 +77,6 @@ def build_application(settings: Settings) -> BotApp:
     )
     app.bot_data["settings"] = settings
 
-    private = filters.ChatType.PRIVATE
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     media = (
         filters.Sticker.ALL
@@ -101,9 +103,11 @@ def build_application(settings: Settings) -> BotApp:
     app.add_handler(
         MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.text_message)
     )
-    # 4. anything that is not text, in private chats
-    app.add_handler(MessageHandler(messages & private & media, handlers.media_message))
-    # 5. one error handler for everything
+    # 4. anything that is not text: a note in private chats; captions are screened
+    app.add_handler(MessageHandler(messages & media, handlers.media_message))
+    # 5. any other command: what follows it is read as a question (or screened, in groups)
+    app.add_handler(MessageHandler(messages & filters.COMMAND, handlers.unknown_command))
+    # 6. one error handler for everything
     app.add_error_handler(handlers.error_handler)
     return app
 
@@ -114,10 +118,13 @@ async def _post_init(app: BotApp) -> None:
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     data_dir = settings.bot_data_dir
     store = Store(data_dir)  # creates the directory, private to this user
+    recorder = QueuedRecorder(store)
     hash_secret = settings.bot_hash_secret.get_secret_value() if settings.bot_hash_secret else None
     app.bot_data.update(
-        conversation=Conversation(live, store, settings.retention_days),
+        conversation=Conversation(live, recorder, settings.retention_days),
         store=store,
+        recorder=recorder,
+        recent=RecentTexts(),
         hash_secret=load_or_create_secret(data_dir, hash_secret),
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
         purge=lambda: store.purge(settings.retention_days),
@@ -140,6 +147,9 @@ async def _post_init(app: BotApp) -> None:
 
 
 async def _post_shutdown(app: BotApp) -> None:
+    recorder: QueuedRecorder | None = app.bot_data.get("recorder")
+    if recorder is not None:
+        recorder.flush()
     store: Store | None = app.bot_data.get("store")
     if store is not None:
         store.close()

@@ -37,10 +37,12 @@ class FloodGate:
             state.times.popleft()
         if not state.times:
             state.notified = False
-        state.times.append(now)
-        if len(state.times) <= self.max_messages:
+        if len(state.times) < self.max_messages:
+            state.times.append(now)
             return "ok"
         if state.notified:
+            # Dropped messages are not counted, so the window really ends for someone
+            # who keeps typing.
             return "drop"
         state.notified = True
         return "notify"
@@ -52,4 +54,31 @@ class FloodGate:
             k for k, s in self._users.items() if not s.times or now - s.times[-1] >= self.window
         ]
         for key in idle:
+            del self._users[key]
+
+
+class RecentTexts:
+    """The last few messages of each user, briefly, so an emergency typed in pieces
+    ("I can't" ... "breathe") is still recognised. Held in memory for seconds only."""
+
+    def __init__(
+        self, keep: int = 3, seconds: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.keep = keep
+        self.seconds = seconds
+        self._clock = clock
+        self._users: dict[str, deque[tuple[float, str]]] = {}
+
+    def add(self, user_key: str, text: str) -> str:
+        """Remember `text`; the user's recent messages joined, oldest first."""
+        now = self._clock()
+        recent = self._users.setdefault(user_key, deque(maxlen=self.keep))
+        while recent and now - recent[0][0] > self.seconds:
+            recent.popleft()
+        recent.append((now, text[:2000]))
+        return "\n".join(t for _, t in recent)
+
+    def prune(self) -> None:
+        now = self._clock()
+        for key in [k for k, r in self._users.items() if not r or now - r[-1][0] > self.seconds]:
             del self._users[key]

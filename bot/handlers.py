@@ -13,12 +13,13 @@ from typing import Any
 
 from telegram import Message, Update, User
 from telegram.constants import ChatType, MessageEntityType
-from telegram.error import BadRequest, Conflict, Forbidden, TelegramError
+from telegram.error import BadRequest, Conflict, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot import replies
 from bot.conversation import Conversation
-from bot.flood import FloodGate
+from bot.flood import FloodGate, RecentTexts
+from bot.recorder import QueuedRecorder
 from bot.render import keyboard, render_html
 from bot.replies import Reply
 from bot.settings import Settings
@@ -70,6 +71,30 @@ async def send_reply(message: Message, reply: Reply) -> None:
         await message.reply_text(text, reply_markup=markup, do_quote=quote)
 
 
+async def flush_records(context: Context) -> None:
+    """Store usage queued while replying: after the reply, in a thread, never failing it."""
+    recorder: QueuedRecorder | None = context.bot_data.get("recorder")
+    if recorder is not None:
+        await asyncio.to_thread(recorder.flush)
+
+
+async def reply_if_urgent(message: Message, context: Context, text: str) -> bool:
+    """Send the urgent-care reply if `text` trips the urgent screen. Used wherever text
+    arrives outside the normal question path: captions, command arguments, groups."""
+    if not text.strip():
+        return False
+    conv = conversation(context)
+    if conv.knowledge.matcher.urgent_rule(text) is None:
+        return False
+    await send_reply(message, replies.urgent_reply(conv.knowledge.faq))
+    return True
+
+
+def _command_argument(message: Message) -> str:
+    text = message.text or ""
+    return text.split(maxsplit=1)[1] if " " in text.strip() else ""
+
+
 # -- commands -----------------------------------------------------------------------------
 
 
@@ -77,9 +102,12 @@ async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
+    if await reply_if_urgent(message, context, _command_argument(message)):
+        return
     payload = context.args[0] if context.args else None
     for reply in conversation(context).on_start(user_key(context, update.effective_user), payload):
         await send_reply(message, reply)
+    await flush_records(context)
 
 
 async def info_command(update: Update, context: Context) -> None:
@@ -87,8 +115,25 @@ async def info_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
+    if await reply_if_urgent(message, context, _command_argument(message)):
+        return
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
     await send_reply(message, conversation(context).info(command))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """'/sos I can't breathe' or a mistyped command: whatever follows is read as a question."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    question = _command_argument(message)
+    if message.chat.type != ChatType.PRIVATE:
+        await reply_if_urgent(message, context, question)
+        return
+    if question:
+        await answer_text(message, context, update.effective_user, question)
+    else:
+        await send_reply(message, conversation(context).info("help"))
 
 
 async def forget(update: Update, context: Context) -> None:
@@ -132,10 +177,9 @@ def describe_reload(result: ReloadResult, conv: Conversation) -> str:
     faq = conv.knowledge.faq
     if result.status == "failed":
         errors = "\n".join(str(p) for p in result.problems)
-        return _clip(
-            "The FAQ edit has errors, so the bot keeps serving the last good version.\n\n"
-            + html.escape(errors),
-            MESSAGE_LIMIT,
+        # Clip before escaping, so a cut never lands inside an HTML entity.
+        return "The FAQ edit has errors, so the bot keeps serving the last good version.\n\n" + (
+            html.escape(_clip(errors, MESSAGE_LIMIT // 2))
         )
     state = "Reloaded" if result.status == "reloaded" else "No change:"
     return f"{state} the FAQ has {len(faq.entries)} entries."
@@ -166,17 +210,28 @@ async def text_message(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    text = message.text
     if message.chat.type != ChatType.PRIVATE:
         addressed = _addressed_to_bot(message, context.bot)
         if addressed is None:
+            # Not for the bot, but an emergency in a group is still answered.
+            await reply_if_urgent(message, context, message.text)
             return
-        text = addressed
+        await answer_text(message, context, update.effective_user, addressed)
+        return
+    await answer_text(message, context, update.effective_user, message.text)
+
+
+async def answer_text(message: Message, context: Context, user: User | None, text: str) -> None:
+    """The normal question path: urgent screen, flood control, matching, reply, record."""
     conv = conversation(context)
-    key = user_key(context, update.effective_user)
+    key = user_key(context, user)
+    recent: RecentTexts = context.bot_data["recent"]
+    so_far = recent.add(key, text)
     # The decision (urgent screen first) comes before flood control, so an emergency
-    # always gets through.
+    # always gets through, also when typed in pieces over a few messages.
     decision = conv.decide(text)
+    if not isinstance(decision, Urgent) and conv.knowledge.matcher.urgent_rule(so_far):
+        decision = Urgent("across recent messages")
     if not isinstance(decision, Urgent):
         flood: FloodGate = context.bot_data["flood"]
         verdict = flood.check(key)
@@ -187,14 +242,19 @@ async def text_message(update: Update, context: Context) -> None:
             return
     reply = conv.on_text(key, text, decision)
     await send_reply(message, reply)
+    await flush_records(context)
 
 
 async def media_message(update: Update, context: Context) -> None:
+    """Only text is read, but a caption is screened: a photo captioned with an emergency
+    gets the urgent reply, in any chat."""
     message = update.effective_message
-    if message is None or message.chat.type != ChatType.PRIVATE:
+    if message is None:
         return
-    del context
-    await send_reply(message, replies.media_reply())
+    if await reply_if_urgent(message, context, message.caption or ""):
+        return
+    if message.chat.type == ChatType.PRIVATE:
+        await send_reply(message, replies.media_reply())
 
 
 # -- buttons ------------------------------------------------------------------------------
@@ -207,23 +267,27 @@ async def button(update: Update, context: Context) -> None:
     result = conversation(context).on_button(
         user_key(context, update.effective_user), query.data or ""
     )
-    # Always acknowledge, or the patient's button keeps spinning.
-    await query.answer(result.toast or None)
+    # Always acknowledge, or the patient's button keeps spinning. After downtime Telegram
+    # may call the press too old to acknowledge; the answer itself must still be sent.
+    try:
+        await query.answer(result.toast or None)
+    except BadRequest as exc:
+        log.info("could not acknowledge a button press: %s", exc)
+    await flush_records(context)
     if result.reply is None:
         return
     message = query.message
+    rendered = render_html(result.reply)
     if not isinstance(message, Message):  # too old for Telegram to show us
         if update.effective_user is not None:
-            for text in render_html(result.reply):
+            for text in rendered:
                 await context.bot.send_message(
                     update.effective_user.id, text, reply_markup=keyboard(result.reply)
                 )
         return
-    if result.replace and len(render_html(result.reply)) == 1:
+    if result.replace and len(rendered) == 1:
         try:
-            await message.edit_text(
-                render_html(result.reply)[0], reply_markup=keyboard(result.reply)
-            )
+            await message.edit_text(rendered[0], reply_markup=keyboard(result.reply))
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -250,7 +314,7 @@ async def reload_job(context: Context) -> None:
         for admin in settings_of(context).admin_user_ids:
             try:
                 await context.bot.send_message(admin, text)
-            except (Forbidden, BadRequest) as exc:
+            except TelegramError as exc:
                 log.warning("could not notify an admin about the FAQ errors: %s", exc)
 
 
@@ -259,6 +323,8 @@ async def retention_job(context: Context) -> None:
     log.info("retention: removed %d expired records", removed)
     flood: FloodGate = context.bot_data["flood"]
     flood.prune()
+    recent: RecentTexts = context.bot_data["recent"]
+    recent.prune()
 
 
 # -- errors -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from faq.live import LiveFAQ
 from faq.problems import FAQError
+from faq.store import StoreError
 
 EXIT_SETTINGS = 2
 EXIT_FAQ = 1
@@ -96,6 +97,11 @@ def _telegram(settings: Settings) -> int:
             "The bot cannot start with a broken FAQ; fix it and run `python -m faq check`.",
             file=sys.stderr,
         )
+        return EXIT_FAQ
+    except (StoreError, OSError, ValueError) as exc:
+        # A damaged hash secret, a database from a newer version, an unwritable data
+        # folder: one clear line, not a traceback.
+        print(f"The bot cannot start: {exc}", file=sys.stderr)
         return EXIT_FAQ
     return _exit_code(app)
 

@@ -73,14 +73,17 @@ def _fit(block: Block, limit: int) -> list[Block]:
     """Split a block that alone exceeds the limit: lists by item, text by line, then hard."""
     if visible_length(_block_plain_for_length(block)) <= limit:
         return [block]
-    if block.kind == "sources":
+    if block.kind == "sources" and len(block.items) > 1:
         out: list[Block] = []
         for item in block.items:
             out.extend(_fit(Block("sources", block.text, (item,)), limit))
         return out
+    # One paragraph, or one citation, longer than a whole message: cut it as plain text.
+    text = block.items[0] if block.kind == "sources" else block.text
     budget = limit // 2  # leaves room for any surrogate pairs in a hard cut
-    chunks = [block.text[i : i + budget] for i in range(0, len(block.text), budget)]
-    return [Block(block.kind, chunk) for chunk in chunks]
+    chunks = [text[i : i + budget] for i in range(0, len(text), budget)]
+    kind = "text" if block.kind == "sources" else block.kind
+    return [Block(kind, chunk) for chunk in chunks]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

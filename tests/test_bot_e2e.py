@@ -177,3 +177,48 @@ async def test_private_user_is_not_identified_in_replies(bot: Harness) -> None:
     assert "90 days" in reply.plain
     assert "/forget" in reply.plain
     assert str(DEFAULT_USER_ID) not in reply.plain
+
+
+# -- an emergency reaches the urgent reply by every route ----------------------------------
+
+
+def _is_urgent(message: SentMessage) -> bool:
+    return "14416" in message.plain and "112" in message.plain
+
+
+async def test_an_urgent_photo_caption_gets_the_urgent_reply(bot: Harness) -> None:
+    bot.api.send_photo(caption="I can't breathe")
+    reply = (await bot.api.wait_for_sent(1))[0]
+    assert _is_urgent(reply)
+
+
+async def test_urgent_text_after_a_command_gets_the_urgent_reply(bot: Harness) -> None:
+    for text in ("/sos I can't breathe", "/start I want to kill myself", "/help choking"):
+        assert _is_urgent(await ask(bot, text))
+
+
+async def test_an_unknown_command_with_a_question_is_answered(bot: Harness) -> None:
+    reply = await ask(bot, "/question does stress make it worse")
+    assert reply.plain.startswith("Does stress")
+
+
+async def test_an_emergency_typed_in_pieces_is_recognised(bot: Harness) -> None:
+    await ask(bot, "help I can't")
+    assert _is_urgent(await ask(bot, "breathe"))
+
+
+async def test_an_urgent_group_message_not_addressed_to_the_bot_is_still_answered(
+    bot: Harness,
+) -> None:
+    group = -100777
+    bot.api.send_text("my dad is choking on his food", chat_id=group, chat_type="supergroup")
+    reply = (await bot.api.wait_for_sent(1))[0]
+    assert _is_urgent(reply)
+
+
+async def test_a_button_press_too_old_to_acknowledge_still_gets_its_answer(bot: Harness) -> None:
+    menu = await ask(bot, "/start stress")
+    bot.api.fail("answerCallbackQuery", status=400, description="Bad Request: query is too old")
+    bot.api.press_button(menu, "a:relaxing-doesnt-help")
+    answer = (await bot.api.wait_for_sent(2))[1]
+    assert answer.plain.startswith("Why doesn")

@@ -274,3 +274,12 @@ def test_log_formatter_redacts_the_token_even_inside_tracebacks(level: str) -> N
     assert FAKE_TOKEN not in text
     assert "AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ1" not in text
     assert text.count("[REDACTED]") >= 3
+
+
+def test_webhook_without_a_secret_is_refused_at_start(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path, "", TELEGRAM_BOT_TOKEN=FAKE_TOKEN, WEBHOOK_URL="https://bot.example.org/telegram"
+    )
+    assert result.returncode == 2
+    assert "WEBHOOK_SECRET is required" in result.stderr
+    assert FAKE_TOKEN not in result.stderr

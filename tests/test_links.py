@@ -51,8 +51,18 @@ def test_a_leading_at_sign_is_dropped() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "bot", "abot", "BuddhiClinic", "Buddhi-Clinic-Bot", "Buddhi Clinic Bot",
-     "x" * 30 + "bot", "buddhi.bot", "bøt_bot", "BuddhiBot?start=x"],
+    [
+        "",
+        "bot",
+        "abot",
+        "BuddhiClinic",
+        "Buddhi-Clinic-Bot",
+        "Buddhi Clinic Bot",
+        "x" * 30 + "bot",
+        "buddhi.bot",
+        "bøt_bot",
+        "BuddhiBot?start=x",
+    ],
 )
 def test_invalid_bot_usernames_are_refused_with_the_rule(name: str) -> None:
     with pytest.raises(BadUsernameError) as caught:

@@ -60,10 +60,14 @@ def small_faq() -> FAQ:
         references=(ref,),
         entries=(
             entry("what-is", "What is dystonia?", "explain dystonia"),
-            entry("daily-life", "Can I keep working with dystonia?",
-                  "can I drive a car with dystonia"),
-            entry("injections", "Are botulinum toxin injections for dystonia safe?",
-                  "is botox safe for dystonia"),
+            entry(
+                "daily-life", "Can I keep working with dystonia?", "can I drive a car with dystonia"
+            ),
+            entry(
+                "injections",
+                "Are botulinum toxin injections for dystonia safe?",
+                "is botox safe for dystonia",
+            ),
             entry("exercise", "Does exercise help dystonia?", "stretching for dystonia"),
         ),
     )
@@ -91,8 +95,9 @@ def test_near_duplicates_are_grouped_and_the_largest_group_comes_first(
 
 def test_a_shared_common_word_does_not_make_questions_alike(shipped: Matcher) -> None:
     # Both say "dystonia", as nearly every question does; that alone must not group them.
-    groups = group_misses([row("is dystonia contagious"), row("can I drive with dystonia")],
-                          shipped)
+    groups = group_misses(
+        [row("is dystonia contagious"), row("can I drive with dystonia")], shipped
+    )
     assert [g.count for g in groups] == [1, 1]
 
 
@@ -105,8 +110,11 @@ def test_a_group_counts_people_and_both_kinds_of_miss(shipped: Matcher) -> None:
 def test_examples_are_at_most_three_distinct_texts_most_asked_first(shipped: Matcher) -> None:
     rows = [row("Can I drive with dystonia?", n) for n in range(3)]
     rows += [row("can i drive with  dystonia?", 9)]  # same text but for case and spacing
-    rows += [row("driving with dystonia allowed?"), row("is driving with dystonia safe"),
-             row("can I drive a car with dystonia")]
+    rows += [
+        row("driving with dystonia allowed?"),
+        row("is driving with dystonia safe"),
+        row("can I drive a car with dystonia"),
+    ]
     (group,) = group_misses(rows, shipped)
     assert group.count == 7
     assert len(group.examples) == 3
@@ -116,12 +124,19 @@ def test_examples_are_at_most_three_distinct_texts_most_asked_first(shipped: Mat
 
 def test_each_group_names_the_entry_its_questions_come_closest_to() -> None:
     matcher = matcher_for(small_faq())
-    rows = [row("can I drive with dystonia", 1), row("driving with dystonia allowed?", 2),
-            row("is botox safe in pregnancy", 3), row("botox during pregnancy", 4),
-            row("botox when pregnant", 5), row("does yoga and stretching help", 6)]
+    rows = [
+        row("can I drive with dystonia", 1),
+        row("driving with dystonia allowed?", 2),
+        row("is botox safe in pregnancy", 3),
+        row("botox during pregnancy", 4),
+        row("botox when pregnant", 5),
+        row("does yoga and stretching help", 6),
+    ]
     groups = group_misses(rows, matcher)
     assert [(g.count, g.nearest_id) for g in groups] == [
-        (3, "injections"), (2, "daily-life"), (1, "exercise")
+        (3, "injections"),
+        (2, "daily-life"),
+        (1, "exercise"),
     ]
     for group in groups:
         assert 0 < group.nearest_score <= 1
@@ -131,15 +146,21 @@ def test_the_nearest_score_is_the_groups_mean_score_for_that_entry() -> None:
     matcher = matcher_for(small_faq())
     texts = ["is botox safe in pregnancy", "botox during pregnancy", "botox when pregnant"]
     (group,) = group_misses([row(t) for t in texts], matcher)
-    scores = [next(m.score for m in matcher.rank(t) if m.entry.id == "injections")
-              for t in texts]
+    scores = [next(m.score for m in matcher.rank(t) if m.entry.id == "injections") for t in texts]
     assert group.nearest_score == pytest.approx(sum(scores) / 3, abs=0.005)
 
 
 def test_questions_sharing_no_word_with_the_faq_have_no_nearest_entry() -> None:
     (group,) = group_misses([row("???"), row("🙏🙏", 2)], matcher_for(small_faq()))
-    assert group == MissGroup(count=2, people=2, unanswered=2, clarified=0,
-                              examples=("???", "🙏🙏"), nearest_id=None, nearest_score=0.0)
+    assert group == MissGroup(
+        count=2,
+        people=2,
+        unanswered=2,
+        clarified=0,
+        examples=("???", "🙏🙏"),
+        nearest_id=None,
+        nearest_score=0.0,
+    )
 
 
 def test_no_rows_give_no_groups(shipped: Matcher) -> None:
@@ -176,8 +197,9 @@ def test_misses_command_only_looks_at_the_period_asked_for(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with Store(tmp_path) as db:
-        db.record_question("can I drive", "none", UserKey("u"),
-                           at=datetime.now(UTC) - timedelta(days=10))
+        db.record_question(
+            "can I drive", "none", UserKey("u"), at=datetime.now(UTC) - timedelta(days=10)
+        )
     assert main(["misses", "--since", "7", "--data-dir", str(tmp_path)]) == 0
     assert capsys.readouterr().out == "No missed questions in the last 7 days.\n"
 

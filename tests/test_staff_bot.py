@@ -75,6 +75,12 @@ async def test_unanswered_questions_are_stored_pseudonymously(bot: Harness) -> N
     await ask(bot, "/start stress")
     store = Store(bot.data_dir)
     try:
+        # Records are written just after each reply is sent, in a worker thread.
+        await bot.api.wait_for(
+            lambda: store.answers_per_entry(since_days=1) != {},
+            timeout=5,
+            description="the usage records",
+        )
         misses = store.misses(since_days=1)
         assert [m.text for m in misses] == ["which vitamins should I take for my eyelids"]
         assert store.answers_per_entry(since_days=1) == {"stress": 1}

@@ -49,9 +49,7 @@ def entry_stats(stats: Stats, entry_id: str) -> EntryStats:
     return next(e for e in stats.entries if e.entry_id == entry_id)
 
 
-def test_stats_count_answers_feedback_and_misses_within_the_period(
-    db: Store, faq: FAQ
-) -> None:
+def test_stats_count_answers_feedback_and_misses_within_the_period(db: Store, faq: FAQ) -> None:
     fill(db)
     stats = collect_stats(db, faq, 30, now=NOW)
     question = next(e.question for e in faq.entries if e.id == "symptoms")
@@ -82,16 +80,13 @@ def test_entries_no_longer_in_the_faq_still_show(db: Store, faq: FAQ) -> None:
 def test_every_day_of_the_period_has_a_row_even_without_misses(db: Store, faq: FAQ) -> None:
     fill(db)
     stats = collect_stats(db, faq, 7, now=NOW)
-    assert [d.day for d in stats.days] == [date(2025, 6, 23) + timedelta(days=n)
-                                          for n in range(8)]
+    assert [d.day for d in stats.days] == [date(2025, 6, 23) + timedelta(days=n) for n in range(8)]
     assert stats.days[-3] == DayStats(date(2025, 6, 28), unanswered=1, clarified=1)
     assert stats.days[-1] == DayStats(date(2025, 6, 30), unanswered=1, clarified=0)
     assert sum(d.unanswered + d.clarified for d in stats.days[:-3]) == 0
 
 
-def test_text_report_has_totals_a_row_per_entry_and_the_missed_days(
-    db: Store, faq: FAQ
-) -> None:
+def test_text_report_has_totals_a_row_per_entry_and_the_missed_days(db: Store, faq: FAQ) -> None:
     fill(db)
     text = render_text(collect_stats(db, faq, 30, now=NOW))
     lines = text.splitlines()
@@ -140,9 +135,7 @@ def test_html_report_is_one_self_contained_page_with_svg_charts(
     assert "symptoms" in page
 
 
-def test_html_report_of_a_quiet_period_still_renders(
-    db: Store, faq: FAQ, tmp_path: Path
-) -> None:
+def test_html_report_of_a_quiet_period_still_renders(db: Store, faq: FAQ, tmp_path: Path) -> None:
     path = tmp_path / "report.html"
     write_html_report(collect_stats(db, faq, 30, now=NOW), path)
     page = path.read_text(encoding="utf-8")
@@ -182,8 +175,7 @@ def test_stats_command_prints_the_table_and_writes_the_html_report(
         db.record_answer("symptoms", ALICE, "match")
         db.record_feedback("symptoms", ALICE, True)
     report = tmp_path / "report.html"
-    assert main(["stats", "--since", "7", "--data-dir", str(tmp_path),
-                 "--html", str(report)]) == 0
+    assert main(["stats", "--since", "7", "--data-dir", str(tmp_path), "--html", str(report)]) == 0
     out = capsys.readouterr().out
     assert "(last 7 days, UTC)" in out
     assert re.search(r"^symptoms +1 +1 +0$", out, re.M)

@@ -252,7 +252,10 @@ def test_misses_come_back_oldest_first_within_the_period(db: Store) -> None:
     assert [r.text for r in rows] == ["earlier", "later"]
     later = rows[1]
     assert (later.decision, later.best_entry, later.best_score, later.user) == (
-        "clarify", "symptoms", 0.5, BOB
+        "clarify",
+        "symptoms",
+        0.5,
+        BOB,
     )
     assert later.at == NOW - timedelta(hours=1)
     assert later.at.tzinfo is not None

@@ -1,0 +1,70 @@
+"""Usage records written after the reply is sent, off the event loop, never blocking it.
+
+A locked or full database must not cost a patient their answer, and a slow write must not
+hold up an urgent reply to someone else: handlers queue records here (instantly) and flush
+them in a worker thread once their reply is out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from faq.store import AnswerHow, MissDecision, Store, UserKey
+
+log = logging.getLogger(__name__)
+
+MAX_QUEUED = 10_000  # beyond this (database down for long), the oldest records are dropped
+
+
+class QueuedRecorder:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._queue: list[Callable[[Store], object]] = []
+        self._lock = threading.Lock()
+
+    def _add(self, write: Callable[[Store], object]) -> None:
+        with self._lock:
+            self._queue.append(write)
+            del self._queue[:-MAX_QUEUED]
+
+    def record_question(
+        self,
+        text: str,
+        decision: MissDecision,
+        user: UserKey,
+        best_entry: str | None = None,
+        best_score: float | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        self._add(lambda s: s.record_question(text, decision, user, best_entry, best_score, at))
+
+    def record_answer(
+        self, entry_id: str, user: UserKey, how: AnswerHow, at: datetime | None = None
+    ) -> None:
+        self._add(lambda s: s.record_answer(entry_id, user, how, at))
+
+    def record_feedback(
+        self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
+    ) -> None:
+        self._add(lambda s: s.record_feedback(entry_id, user, helpful, at))
+
+    def forget(self, user: UserKey) -> int:
+        self.flush()  # so nothing queued about this user survives the deletion
+        return self._store.forget(user)
+
+    def flush(self) -> None:
+        """Write what is queued; a failure is logged and the records kept for next time."""
+        with self._lock:
+            pending, self._queue = self._queue, []
+        for i, write in enumerate(pending):
+            try:
+                write(self._store)
+            except Exception:  # the database is an aid for staff, never a reason to fail
+                log.warning("could not store usage records; will retry", exc_info=True)
+                with self._lock:
+                    self._queue[:0] = pending[i:]
+                    del self._queue[:-MAX_QUEUED]
+                return
