@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bot.app import INFO_COMMANDS
 from bot.conversation import Conversation
 from bot.render import render_plain
 from bot.replies import Reply
@@ -15,7 +16,6 @@ INTRO = (
     "Offline console chat (the same answers the Telegram bot gives). Type a question; "
     "type a number to press a button; /topics, /help, /sources, /contact; Ctrl-D to quit."
 )
-COMMANDS = ("help", "topics", "sources", "contact", "privacy")
 
 
 def run_console(live: LiveFAQ, stdin: TextIO, stdout: TextIO, retention_days: int = 90) -> int:
@@ -47,9 +47,12 @@ def run_console(live: LiveFAQ, stdin: TextIO, stdout: TextIO, retention_days: in
         if command == "start":
             for reply in conv.on_start(CONSOLE_USER, text.split()[1] if " " in text else None):
                 show(reply)
-        elif command in COMMANDS:
+        elif command in INFO_COMMANDS:
             show(conv.info(command))
-        elif text.isdigit() and 1 <= int(text) <= len(payloads):
+        elif text.isdigit() and len(text) <= 2 and not 1 <= int(text) <= len(payloads):
+            options = f"a number from 1 to {len(payloads)}" if payloads else "a question"
+            stdout.write(f"There is no option {text} here; please type {options}.\n\n")
+        elif text.isdigit() and len(text) <= 2:
             result = conv.on_button(CONSOLE_USER, payloads[int(text) - 1])
             if result.toast:
                 stdout.write(f"({result.toast})\n\n")

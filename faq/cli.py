@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from dotenv import load_dotenv
+
 from faq.evaluate import CATEGORIES, EvalFileError, evaluate, read_cases, unknown_ids
 from faq.loader import check_faq, load_faq, resolve_path
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, matcher_for
@@ -26,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    # The same .env the bot reads (FAQ_PATH, BOT_DATA_DIR), so staff commands look at the
+    # files the running bot uses; real environment variables still win.
+    load_dotenv(Path.cwd() / ".env", override=False)
     args = _parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:

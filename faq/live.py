@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,7 +36,7 @@ class LiveFAQ:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path: Path = resolve_path(path)
         self._current: Knowledge | None = None
-        self._seen_stat: tuple[int, int] | None = None
+        self._lock = threading.Lock()
         self._failed_digest: str | None = None
 
     @property
@@ -52,23 +53,26 @@ class LiveFAQ:
         return self.current
 
     def refresh(self, *, force: bool = False) -> ReloadResult:
-        """Re-read the file if it changed; keep serving the last good FAQ if it is broken."""
+        """Re-read the file if it changed; keep serving the last good FAQ if it is broken.
+
+        The file is read once and those very bytes are fingerprinted and checked. A lock
+        keeps the periodic check and an admin's /reload from racing each other.
+        """
+        with self._lock:
+            return self._refresh(force)
+
+    def _refresh(self, force: bool) -> ReloadResult:
         try:
-            stat = self.path.stat()
-            seen = (stat.st_mtime_ns, stat.st_size)
+            raw: bytes | None = self.path.read_bytes()
         except OSError:
-            seen = None
-        if not force and seen is not None and seen == self._seen_stat:
-            return ReloadResult("unchanged")
-        self._seen_stat = seen
-        try:
-            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except OSError:
-            digest = "unreadable"
+            raw = None
+        # Hashing ~60 KB every few seconds is cheap and, unlike modification times,
+        # never misses a same-size edit on a file system with coarse timestamps.
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else "unreadable"
         if not force and self._current is not None and digest == self._current.digest:
             self._failed_digest = None  # reverted: the same mistake again is news again
             return ReloadResult("unchanged")
-        faq, problems = check_faq(self.path)
+        faq, problems = check_faq(self.path, raw)
         if faq is None:
             first = digest != self._failed_digest
             self._failed_digest = digest

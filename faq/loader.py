@@ -99,10 +99,16 @@ def load_faq(path: str | os.PathLike[str] | None = None) -> FAQ:
     return faq
 
 
-def check_faq(path: str | os.PathLike[str] | None = None) -> tuple[FAQ | None, list[Problem]]:
-    """Every problem in the file (errors and warnings), and the FAQ if there were no errors."""
+def check_faq(
+    path: str | os.PathLike[str] | None = None, raw: bytes | None = None
+) -> tuple[FAQ | None, list[Problem]]:
+    """Every problem in the file (errors and warnings), and the FAQ if there were no errors.
+
+    `raw` is the file's content when the caller has already read it, so that exactly the
+    bytes it fingerprinted are the ones checked.
+    """
     where = resolve_path(path)
-    text, problems = _read_text(where)
+    text, problems = _read_text(where, raw)
     if text is None:
         return None, problems
     parser = _Parser(str(where), text)
@@ -113,7 +119,7 @@ def check_faq(path: str | os.PathLike[str] | None = None) -> tuple[FAQ | None, l
     return faq, problems
 
 
-def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
+def _read_text(path: Path, raw: bytes | None = None) -> tuple[str | None, list[Problem]]:
     name = str(path)
 
     def fail(
@@ -122,7 +128,7 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, line, col, message, hint)]
 
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         return fail("file not found", hint="check the path, or set FAQ_PATH")
     except OSError as exc:
