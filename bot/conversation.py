@@ -7,41 +7,17 @@ recording and wording are the same wherever a patient types.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
 from bot import replies
+from bot.recorder import QueuedRecorder
 from bot.replies import Reply
 from faq.live import Knowledge, LiveFAQ
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch
-from faq.store import AnswerHow, MissDecision, UserKey
+from faq.store import AnswerHow, MissDecision, Store, UserKey
 
 log = logging.getLogger(__name__)
-
-
-class Recorder(Protocol):
-    """Where usage goes (faq.store.Store in the bot); keys are pseudonymous, never raw ids."""
-
-    def record_question(
-        self,
-        text: str,
-        decision: MissDecision,
-        user: UserKey,
-        best_entry: str | None = None,
-        best_score: float | None = None,
-        at: datetime | None = None,
-    ) -> None: ...
-
-    def record_answer(
-        self, entry_id: str, user: UserKey, how: AnswerHow, at: datetime | None = None
-    ) -> None: ...
-
-    def record_feedback(
-        self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
-    ) -> None: ...
-
-    def forget(self, user: UserKey) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +31,9 @@ class ButtonResult:
 
 
 class Conversation:
-    def __init__(self, live: LiveFAQ, recorder: Recorder | None, retention_days: int = 90) -> None:
+    def __init__(
+        self, live: LiveFAQ, recorder: QueuedRecorder | None, retention_days: int = 90
+    ) -> None:
         """`recorder` None records nothing: the console keeps no patient data."""
         self.live = live
         self.recorder = recorder
@@ -82,22 +60,18 @@ class Conversation:
             self._record_miss(user_key, text, "none", next(iter(decision.nearest), None))
         return replies.reply_for(knowledge.faq, decision)
 
+    def _record(self, write: Callable[[Store], object]) -> None:
+        if self.recorder is not None:
+            self.recorder.add(write)
+
     def _record_miss(
         self, user_key: UserKey, text: str, decision: MissDecision, best: Match | None
     ) -> None:
-        if self.recorder is None:
-            return
-        self.recorder.record_question(
-            text,
-            decision,
-            user_key,
-            best.entry.id if best else None,
-            best.score if best else None,
-        )
+        entry_id, score = (best.entry.id, best.score) if best else (None, None)
+        self._record(lambda s: s.record_question(text, decision, user_key, entry_id, score))
 
     def _answered(self, entry_id: str, user_key: UserKey, how: AnswerHow) -> None:
-        if self.recorder is not None:
-            self.recorder.record_answer(entry_id, user_key, how)
+        self._record(lambda s: s.record_answer(entry_id, user_key, how))
 
     def on_start(self, user_key: UserKey, payload: str | None) -> list[Reply]:
         faq = self.knowledge.faq
@@ -124,8 +98,8 @@ class Conversation:
         elif kind == replies.FEEDBACK:
             entry_id, _, vote = rest.rpartition(":")
             if faq.entry(entry_id) is not None and vote in ("0", "1"):
-                if self.recorder is not None:
-                    self.recorder.record_feedback(entry_id, user_key, vote == "1")
+                helpful = vote == "1"
+                self._record(lambda s: s.record_feedback(entry_id, user_key, helpful))
                 return ButtonResult(None, "Thank you for your feedback.")
         return ButtonResult(replies.stale_button_reply(), "That button is out of date.")
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
 
-from faq.store import AnswerHow, MissDecision, Store, UserKey
+from faq.store import Store, UserKey
 
 log = logging.getLogger(__name__)
 
@@ -25,31 +24,11 @@ class QueuedRecorder:
         self._queue: list[Callable[[Store], object]] = []
         self._lock = threading.Lock()
 
-    def _add(self, write: Callable[[Store], object]) -> None:
+    def add(self, write: Callable[[Store], object]) -> None:
+        """Queue one write, such as `lambda store: store.record_answer(...)`."""
         with self._lock:
             self._queue.append(write)
             del self._queue[:-MAX_QUEUED]
-
-    def record_question(
-        self,
-        text: str,
-        decision: MissDecision,
-        user: UserKey,
-        best_entry: str | None = None,
-        best_score: float | None = None,
-        at: datetime | None = None,
-    ) -> None:
-        self._add(lambda s: s.record_question(text, decision, user, best_entry, best_score, at))
-
-    def record_answer(
-        self, entry_id: str, user: UserKey, how: AnswerHow, at: datetime | None = None
-    ) -> None:
-        self._add(lambda s: s.record_answer(entry_id, user, how, at))
-
-    def record_feedback(
-        self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
-    ) -> None:
-        self._add(lambda s: s.record_feedback(entry_id, user, helpful, at))
 
     def forget(self, user: UserKey) -> int:
         self.flush()  # so nothing queued about this user survives the deletion

@@ -44,7 +44,7 @@ MAX_TOPIC_TITLE = 40
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
 # Text damaged by a wrong character-set conversion: Thai letters standing in for quotes
-# (the source post's "theyโre"), UTF-8 read as Windows-1252 ("â€™", "Ã©"), or the
+# (the source post's "they\u0e42re"), UTF-8 read as Windows-1252 ("â€™", "Ã©"), or the
 # replacement character left where a byte could not be decoded.
 _MOJIBAKE = re.compile(r"[\u0e00-\u0e7f\ufffd]|â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
 
