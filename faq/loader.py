@@ -366,6 +366,9 @@ class _Parser:
         disclaimer = self.string(top["disclaimer"], "disclaimer") if "disclaimer" in top else None
         urgent = self._urgent(top["urgent"]) if "urgent" in top else None
         fallback = self.string(top["fallback"], "fallback") if "fallback" in top else None
+        for key, text in (("disclaimer", disclaimer), ("fallback", fallback)):
+            if text is not None:
+                self._check_placeholders(top[key], text, f"the {key}")
         topics = self._topics(top["topics"]) if "topics" in top else {}
         thresholds = self.optional(top, "matching", self._thresholds, Thresholds())
         no_synonyms: tuple[tuple[str, ...], ...] = ()
@@ -397,6 +400,15 @@ class _Parser:
             return None
         return faq
 
+    def _check_placeholders(self, node: yaml.Node, text: str, what: str) -> None:
+        for bad in _PLACEHOLDER.finditer(text):
+            if bad.group() != CONTACT_PLACEHOLDER:
+                self.report(
+                    node,
+                    f"unknown placeholder {bad.group()} in {what}",
+                    f"the only placeholder is {CONTACT_PLACEHOLDER}",
+                )
+
     def _clinic(self, node: yaml.Node) -> Clinic | None:
         fields = self.mapping(node, "clinic", ("name", "contact_missing"), CLINIC_KEYS)
         if fields is None:
@@ -421,6 +433,8 @@ class _Parser:
         if fields is None:
             return None
         message = self.string(fields["message"], "urgent message") if "message" in fields else None
+        if message is not None:
+            self._check_placeholders(fields["message"], message, "the urgent message")
         rules: list[UrgentRule] = []
         rule_nodes = self.sequence(fields["rules"], "urgent rules") if "rules" in fields else None
         for rule_node in rule_nodes or ():
@@ -653,13 +667,7 @@ class _Parser:
             self.string(fields["answer"], f"the answer of {label}") if "answer" in fields else None
         )
         if answer is not None:
-            for bad in _PLACEHOLDER.finditer(answer):
-                if bad.group() != CONTACT_PLACEHOLDER:
-                    self.report(
-                        fields["answer"],
-                        f"unknown placeholder {bad.group()} in the answer of {label}",
-                        f"the only placeholder is {CONTACT_PLACEHOLDER}",
-                    )
+            self._check_placeholders(fields["answer"], answer, f"the answer of {label}")
         refs: list[Reference] = []
         unknown_refs = 0
         for ref_node, key in self.string_list(fields, "references"):

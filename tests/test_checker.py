@@ -871,3 +871,11 @@ def test_urgent_pattern_with_an_apostrophe_is_an_error_because_it_could_never_ma
     problem = the_error(write_faq(text))
     assert "apostrophe" in problem.message
     assert "cant" in problem.hint
+
+
+def test_unknown_placeholder_in_the_fallback_is_an_error(
+    write_faq: Callable[[str], Path],
+) -> None:
+    text = mutate(MINIMAL_FAQ, "  Sorry, I have no answer to that.", "  Sorry. {contct}")
+    problem = the_error(write_faq(text))
+    assert "unknown placeholder {contct} in the fallback" in problem.message
