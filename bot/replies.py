@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent
-from faq.model import FAQ, Entry
+from faq.model import FAQ, Entry, split_paragraphs
 
 BlockKind = Literal["title", "text", "sources", "note"]
 ReplyKind = Literal["urgent", "answer", "clarify", "none", "info"]
@@ -47,7 +47,7 @@ class Reply:
 
 
 def _text(text: str) -> tuple[Block, ...]:
-    return tuple(Block("text", p.strip()) for p in text.split("\n\n") if p.strip())
+    return tuple(Block("text", p) for p in split_paragraphs(text))
 
 
 def answer_reply(faq: FAQ, entry: Entry, *, feedback: bool = True) -> Reply:

@@ -37,14 +37,17 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8443, ge=1, le=65535)
 
-    @field_validator("telegram_bot_token", "bot_hash_secret", "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "bot_hash_secret",
+        "webhook_secret",
+        "faq_path",
+        "webhook_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("faq_path", "webhook_url", mode="before")
-    @classmethod
-    def _blank_path_is_unset(cls, value: object) -> object:
+        # .env.example lists every setting with an empty value: empty means "not set".
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token")

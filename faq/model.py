@@ -35,10 +35,6 @@ class Entry:
         """The canonical question first, then every alternate."""
         return (self.question, *self.alternates)
 
-    @property
-    def paragraphs(self) -> tuple[str, ...]:
-        return split_paragraphs(self.answer)
-
 
 @dataclass(frozen=True)
 class Topic:

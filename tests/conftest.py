@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.logs import quiet_noisy_loggers
+from faq.loader import load_faq
+from faq.matcher import Matcher
+from faq.model import FAQ
 from tests.botharness import Harness, clean_env, make_settings, running_bot
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
 
@@ -72,3 +75,14 @@ async def bot(
     clean_env(monkeypatch)
     async with running_bot(make_settings(fake_api, tmp_path), fake_api) as harness:
         yield harness
+
+
+@pytest.fixture(scope="module")
+def faq() -> FAQ:
+    """The shipped FAQ."""
+    return load_faq()
+
+
+@pytest.fixture(scope="module")
+def matcher(faq: FAQ) -> Matcher:
+    return Matcher(faq)

@@ -31,16 +31,6 @@ from faq.model import FAQ, Thresholds
 DECISION_TYPES = (Urgent, Answer, Clarify, NoMatch)
 
 
-@pytest.fixture(scope="module")
-def faq() -> FAQ:
-    return load_faq()
-
-
-@pytest.fixture(scope="module")
-def matcher(faq: FAQ) -> Matcher:
-    return Matcher(faq)
-
-
 def answered_id(decision: Decision) -> str | None:
     return decision.match.entry.id if isinstance(decision, Answer) else None
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from faq.evaluate import Report, evaluate, read_cases
-from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.model import FAQ
 from faq.selftest import self_test
@@ -24,16 +23,6 @@ HOLDOUT = DATA / "holdout-questions.tsv"
 # Holdout in-scope "answered right" was 74.5% when these tests were written; the floor is
 # that minus five points, so a real regression fails but ordinary tuning does not.
 HOLDOUT_IN_SCOPE_RIGHT_FLOOR = 69.0
-
-
-@pytest.fixture(scope="module")
-def faq() -> FAQ:
-    return load_faq()
-
-
-@pytest.fixture(scope="module")
-def matcher(faq: FAQ) -> Matcher:
-    return Matcher(faq)
 
 
 @pytest.fixture(scope="module")
