@@ -13,6 +13,7 @@ from faq.loader import check_faq, resolve_path
 from faq.matcher import Matcher
 from faq.model import FAQ
 from faq.problems import FAQError, Problem
+from faq.translations import with_translations
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class LiveFAQ:
             self._failed_digest = None  # reverted: the same mistake again is news again
             return ReloadResult("unchanged")
         faq, problems = check_faq(self.path, raw)
+        if faq is not None:
+            faq, translation_problems = with_translations(faq)
+            problems = [*problems, *translation_problems]
+            if any(p.severity == "error" for p in translation_problems):
+                faq = None
         if faq is None:
             first = digest != self._failed_digest
             self._failed_digest = digest

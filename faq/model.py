@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from faq.translations import Translation
 
 EntryKind = Literal["medical", "info"]
 
@@ -108,6 +111,8 @@ class FAQ:
     phrasing_locations: Mapping[tuple[str, int], tuple[int, int]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # language code ("hi") -> that language's wording, from the files beside this one.
+    translations: Mapping[str, Translation] = field(default_factory=lambda: MappingProxyType({}))
     _by_id: MappingProxyType[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
