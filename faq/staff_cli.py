@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from faq.links import BadUsernameError, check_username, deep_link, write_qr_codes
-from faq.loader import load_faq
+from faq.loader import load_faq, resolve_path
 from faq.matcher import matcher_for
 from faq.misses import MissGroup, group_misses
+from faq.review_cli import run_review
 from faq.stats import collect_stats, render_text, write_html_report
 from faq.store import DEFAULT_DATA_DIR, Store, StoreError, database_path
 
@@ -52,6 +53,13 @@ def add_commands(
         "--html", metavar="FILE", type=Path, help="also write the report as a web page"
     )
     stats.set_defaults(handler=_guarded(cmd_stats))
+
+    review = sub.add_parser(
+        "review",
+        parents=[common, data],
+        help="go through missed questions and teach the bot, one choice at a time",
+    )
+    review.set_defaults(handler=_guarded(cmd_review))
 
     links = sub.add_parser(
         "links", parents=[common], help="t.me links (and QR codes) that open the bot on an answer"
@@ -157,6 +165,14 @@ def _group_text(number: int, group: MissGroup) -> str:
     else:
         lines.append(f"   nearest: {group.nearest_id} ({group.nearest_score:.2f})")
     return "\n".join(lines)
+
+
+# -- review ------------------------------------------------------------------------------
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    faq_path = resolve_path(getattr(args, "faq", None))
+    return run_review(faq_path, _data_dir(args), args.since, sys.stdin, sys.stdout)
 
 
 # -- stats -------------------------------------------------------------------------------
