@@ -112,7 +112,7 @@ def test_a_hand_edit_during_review_makes_the_tap_refuse(clinic: tuple[Path, Path
     faq_path, data_dir = clinic
 
     class EditsFirst(io.StringIO):
-        def readline(self, size: int = -1) -> str:
+        def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
             faq_path.write_bytes(faq_path.read_bytes() + b"\n# a colleague's note\n")
             return "1\n"
 
