@@ -13,6 +13,7 @@ from faq.links import BadUsernameError, check_username, deep_link, write_qr_code
 from faq.loader import load_faq, resolve_path
 from faq.matcher import matcher_for
 from faq.misses import MissGroup, group_misses
+from faq.posters import write_posters
 from faq.review_cli import run_review
 from faq.stats import collect_stats, render_text, write_html_report
 from faq.store import DEFAULT_DATA_DIR, Store, StoreError, database_path
@@ -72,6 +73,12 @@ def add_commands(
     )
     links.add_argument(
         "--qr", metavar="DIR", type=Path, help="write one QR code PNG per entry into DIR"
+    )
+    links.add_argument(
+        "--posters",
+        metavar="DIR",
+        type=Path,
+        help="write one printable A5 poster (PNG, 300 dpi) per entry into DIR",
     )
     links.set_defaults(handler=_guarded(cmd_links))
 
@@ -208,6 +215,13 @@ def cmd_links(args: argparse.Namespace) -> int:
         paths = write_qr_codes(faq, username, args.qr)
         print(
             f"Wrote {len(paths)} QR codes to {args.qr} (one <entry-id>.png per entry).",
+            file=sys.stderr,
+        )
+    if args.posters is not None:
+        paths = write_posters(faq, username, args.posters)
+        print(
+            f"Wrote {len(paths)} A5 posters to {args.posters} "
+            "(one <entry-id>-poster.png per entry, 300 dpi).",
             file=sys.stderr,
         )
     return EXIT_OK

@@ -13,6 +13,7 @@ from faq.cli import main
 from faq.links import USERNAME_RULE, BadUsernameError, check_username, deep_link, write_qr_codes
 from faq.loader import load_faq
 from faq.model import FAQ
+from faq.posters import write_posters
 
 BOT = "BuddhiClinicBot"
 
@@ -132,3 +133,13 @@ def test_links_command_needs_the_username(capsys: pytest.CaptureFixture[str]) ->
         main(["links"])
     assert exited.value.code == 2
     assert "--bot-username" in capsys.readouterr().err
+
+
+def test_posters_are_a5_at_print_resolution_with_a_readable_code(faq: FAQ, tmp_path: Path) -> None:
+    """Each poster is A5 at 300 dpi, and its QR code opens that entry's answer."""
+    paths = write_posters(faq, "BuddhiClinicBot", tmp_path)
+    assert [p.name for p in paths] == [f"{e.id}-poster.png" for e in faq.entries]
+    with PIL.Image.open(paths[0]) as image:
+        assert image.size == (1748, 2480)
+        assert image.info["dpi"] == pytest.approx((300, 300), abs=0.5)
+    assert decode(paths[0]) == [deep_link("BuddhiClinicBot", faq.entries[0].id)]
