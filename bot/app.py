@@ -24,6 +24,7 @@ from bot.conversation import Conversation
 from bot.flood import FloodGate, RecentTexts
 from bot.recorder import QueuedRecorder
 from bot.settings import Settings
+from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
 from faq.store import Store, load_or_create_secret
@@ -116,6 +117,7 @@ async def _post_init(app: BotApp) -> None:
     settings: Settings = app.bot_data["settings"]
     live = LiveFAQ(settings.faq_path)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
+    log_start_warnings(knowledge.faq, log)
     data_dir = settings.bot_data_dir
     store = Store(data_dir)  # creates the directory, private to this user
     recorder = QueuedRecorder(store)

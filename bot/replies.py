@@ -51,7 +51,9 @@ def _text(text: str) -> tuple[Block, ...]:
 
 
 def answer_reply(faq: FAQ, entry: Entry, *, feedback: bool = True) -> Reply:
-    blocks = [Block("title", entry.question), *_text(faq.fill(entry.answer))]
+    # An info reply ("Hello", "Thank you") reads as a message, not under its question.
+    title = [Block("title", entry.question)] if entry.kind == "medical" else []
+    blocks = [*title, *_text(faq.fill(entry.answer))]
     if entry.references:
         blocks.append(Block("sources", "Sources", tuple(r.citation for r in entry.references)))
     blocks.append(Block("note", faq.disclaimer))
@@ -152,11 +154,16 @@ def _topic_rows(faq: FAQ, limit: int | None = None) -> tuple[tuple[Button, ...],
 
 
 def sources_reply(faq: FAQ) -> Reply:
+    own = tuple(r.citation for r in faq.references if not r.listed_by)
+    # What a source lists (the post's four papers) is further reading, not support.
+    listed = tuple(r.citation for r in faq.references if r.listed_by)
+    heading = "References given by the post (not checked by the clinic)"
     return Reply(
         "info",
         (
             Block("title", "Where this information comes from"),
-            Block("sources", "References", tuple(r.citation for r in faq.references)),
+            Block("sources", "Sources of the answers", own),
+            *([Block("sources", heading, listed)] if listed else []),
             Block("note", faq.disclaimer),
         ),
     )

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from dotenv import load_dotenv
 
+from faq.content_checks import content_warnings
 from faq.evaluate import CATEGORIES, EvalFileError, evaluate, read_cases, unknown_ids
 from faq.loader import check_faq, load_faq, resolve_path
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, matcher_for
@@ -98,6 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     faq, problems = check_faq(path)
     if faq is not None and not args.no_self_test:
         problems = sorted([*problems, *self_test(matcher_for(faq))])
+    problems = sorted([*problems, *content_warnings(faq)])
     for problem in problems:
         print(problem)
     if faq is None:

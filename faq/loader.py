@@ -579,15 +579,16 @@ class _Parser:
         out: dict[str, tuple[Reference, yaml.Node]] = {}
         fields = self.mapping(node, "references", ())
         for key, value in (fields or {}).items():
-            ref = self.mapping(value, f"reference {key!r}", ("citation",), ("url",))
+            ref = self.mapping(value, f"reference {key!r}", ("citation",), ("url", "listed_by"))
             if not ref or "citation" not in ref:
                 continue
             citation = self.string(ref["citation"], f"citation of {key!r}")
             url = self.optional(ref, "url", lambda n: self.string(n, "url", allow_empty=True), "")
+            listed_by = self.optional(ref, "listed_by", lambda n: self.string(n, "listed_by"), "")
             if citation:
                 text = f"{citation} {url}".strip() if url else citation
                 key_node = next(k for k, v in node.value if k.value == key)
-                out[key] = (Reference(key, text), key_node)
+                out[key] = (Reference(key, text, listed_by), key_node)
         return out
 
     def _id(self, node: yaml.Node, what: str) -> str | None:
@@ -755,8 +756,8 @@ class _Parser:
                     f"Telegram allows {MESSAGE_LIMIT}",
                     "shorten the answer or split it into two entries",
                 )
-        for key, (_, key_node) in references.items():
-            if key not in used_refs:
+        for key, (ref, key_node) in references.items():
+            if key not in used_refs and not ref.listed_by:
                 self.report(
                     key_node, f"reference {key!r} is not used by any entry", severity="warning"
                 )

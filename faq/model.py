@@ -20,6 +20,9 @@ CONTACT_PLACEHOLDER = "{contact}"
 class Reference:
     key: str
     citation: str
+    # The key of the source that lists this reference (the post lists four papers): shown
+    # in /sources as further reading, never cited as support for an answer.
+    listed_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from faq.matcher import Clarify, matcher_for
 from tests.botharness import Harness
 from tests.fakebotapi import DEFAULT_USER_ID, SentMessage
 
-DISCLAIMER_START = "This is educational information from Buddhi Clinic"
+DISCLAIMER_START = "This is general information from Buddhi Clinic"
 
 
 async def ask(bot: Harness, text: str, **kwargs: object) -> SentMessage:
