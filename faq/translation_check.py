@@ -46,7 +46,7 @@ def content_problems(
         problems.extend(_text_problems(where, text, node, loc, value, parsed.language))
     problems.extend(_placeholder_problems(where, root, parsed, faq))
     problems.extend(_length_problems(where, root, parsed, faq))
-    problems.extend(_key_problems(where, root, parsed, faq))
+    problems.extend(_key_problems(where, root, parsed))
     return problems
 
 
@@ -245,10 +245,7 @@ def _length_problems(
             )
 
 
-def _key_problems(
-    where: str, root: yaml.Node, parsed: TranslationFile, faq: FAQ
-) -> Iterator[Problem]:
-    del faq  # same signature as the other checks
+def _key_problems(where: str, root: yaml.Node, parsed: TranslationFile) -> Iterator[Problem]:
     for key in parsed.texts:
         if key not in TEXT_KEYS:
             guess = process.extractOne(key, TEXT_KEYS, score_cutoff=70)
