@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8443, ge=1, le=65535)
+    # False: a translation not yet marked reviewed is not sent; the English one is.
+    serve_unreviewed_translations: bool = True
 
     @field_validator(
         "telegram_bot_token",

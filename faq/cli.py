@@ -21,6 +21,8 @@ from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, match
 from faq.model import FAQ
 from faq.problems import FAQError
 from faq.selftest import self_test
+from faq.translation_check import add_translation_problems
+from faq.translations import Translation, with_translations
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -100,6 +102,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if faq is not None and not args.no_self_test:
         problems = sorted([*problems, *self_test(matcher_for(faq))])
     problems = sorted([*problems, *content_warnings(faq)])
+    faq, problems = add_translation_problems(faq, problems, verbose=getattr(args, "verbose", False))
     for problem in problems:
         print(problem)
     if faq is None:
@@ -264,9 +267,30 @@ def faq_json(faq: FAQ) -> dict[str, Any]:
             }
             for e in faq.entries
         ],
+        "translations": {language: translation_json(t) for language, t in faq.translations.items()},
+    }
+
+
+def translation_json(translation: Translation) -> dict[str, Any]:
+    """One language's wording as written (placeholders such as {contact} left in)."""
+    return {
+        "path": str(translation.path),
+        "texts": {
+            k: {"text": v.text, "reviewed": v.reviewed} for k, v in translation.texts.items()
+        },
+        "topics": {
+            k: {"title": v.text, "reviewed": v.reviewed} for k, v in translation.topics.items()
+        },
+        "entries": {
+            k: {"question": v.question, "answer": v.answer, "reviewed": v.reviewed}
+            for k, v in translation.entries.items()
+        },
     }
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    print(json.dumps(faq_json(_faq(args)), ensure_ascii=False, indent=2))
+    faq, problems = with_translations(_faq(args))
+    if any(p.severity == "error" for p in problems):
+        raise FAQError(problems)
+    print(json.dumps(faq_json(faq), ensure_ascii=False, indent=2))
     return EXIT_OK

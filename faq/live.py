@@ -13,7 +13,7 @@ from faq.loader import check_faq, resolve_path
 from faq.matcher import Matcher
 from faq.model import FAQ
 from faq.problems import FAQError, Problem
-from faq.translations import with_translations
+from faq.translations import translation_bytes, with_translations
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,17 @@ class LiveFAQ:
             raw: bytes | None = self.path.read_bytes()
         except OSError:
             raw = None
+        # The translation files are part of what is served: an edit to one alone reloads.
+        translated = translation_bytes(self.path)
         # Hashing ~60 KB every few seconds is cheap and, unlike modification times,
         # never misses a same-size edit on a file system with coarse timestamps.
-        digest = hashlib.sha256(raw).hexdigest() if raw is not None else "unreadable"
+        digest = _digest(raw, translated)
         if not force and self._current is not None and digest == self._current.digest:
             self._failed_digest = None  # reverted: the same mistake again is news again
             return ReloadResult("unchanged")
         faq, problems = check_faq(self.path, raw)
         if faq is not None:
-            faq, translation_problems = with_translations(faq)
+            faq, translation_problems = with_translations(faq, translated)
             problems = [*problems, *translation_problems]
             if any(p.severity == "error" for p in translation_problems):
                 faq = None
@@ -87,3 +89,16 @@ class LiveFAQ:
         self._failed_digest = None
         self._current = Knowledge(faq, Matcher(faq), digest)
         return ReloadResult("reloaded")
+
+
+def _digest(raw: bytes | None, translated: dict[str, bytes | None]) -> str:
+    """One fingerprint of the FAQ file and every translation file beside it."""
+    if raw is None:
+        return "unreadable"
+    digest = hashlib.sha256(raw)
+    for language, content in sorted(translated.items()):
+        # Length-prefixed, so moving bytes from one file to the next changes the digest.
+        part = b"" if content is None else content
+        digest.update(f"\0{language}:{-1 if content is None else len(part)}\0".encode())
+        digest.update(part)
+    return digest.hexdigest()

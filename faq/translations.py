@@ -77,6 +77,8 @@ class Translation:
     texts: Mapping[str, Translated] = field(default_factory=lambda: MappingProxyType({}))
     topics: Mapping[str, Translated] = field(default_factory=lambda: MappingProxyType({}))
     entries: Mapping[str, EntryTranslation] = field(default_factory=lambda: MappingProxyType({}))
+    # "texts", "texts.welcome", "entries.stress", ... -> (line, column) of its key.
+    locations: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, key: str) -> str | None:
         item = self.texts.get(key)
@@ -88,35 +90,61 @@ def translation_path(faq_path: Path, language: str) -> Path:
     return faq_path.with_name(f"{faq_path.stem}.{language}{faq_path.suffix}")
 
 
-def with_translations(faq: FAQ) -> tuple[FAQ, list[Problem]]:
+def translation_bytes(faq_path: Path) -> dict[str, bytes | None]:
+    """Each language's file content beside `faq_path` (None: there is no such file)."""
+    found: dict[str, bytes | None] = {}
+    for language in LANGUAGES:
+        try:
+            found[language] = translation_path(faq_path, language).read_bytes()
+        except OSError:
+            found[language] = None
+    return found
+
+
+def with_translations(
+    faq: FAQ, raw: Mapping[str, bytes | None] | None = None
+) -> tuple[FAQ, list[Problem]]:
     """The FAQ with every translation file found beside it; problems located in them.
 
     A missing file is not a problem (the bot then speaks English); a broken one is an
-    error, so a half-edited translation never reaches patients.
+    error, so a half-edited translation never reaches patients. `raw` is the files'
+    content when the caller has already read (and fingerprinted) it.
     """
+    contents = translation_bytes(faq.path) if raw is None else raw
     found: dict[str, Translation] = {}
     problems: list[Problem] = []
     for language in LANGUAGES:
         path = translation_path(faq.path, language)
-        if not path.is_file():
+        content = contents.get(language)
+        if content is None:
             continue
-        translation, file_problems = load_translation(path, faq)
+        translation, file_problems = load_translation(path, faq, content)
         problems.extend(file_problems)
         if translation is not None:
             found[language] = translation
     return replace(faq, translations=MappingProxyType(found)), problems
 
 
-def load_translation(path: Path, faq: FAQ) -> tuple[Translation | None, list[Problem]]:
+def load_translation(
+    path: Path, faq: FAQ, raw: bytes | None = None
+) -> tuple[Translation | None, list[Problem]]:
+    # Imported here: the content checks need this module's models.
+    from faq.translation_check import content_problems
+
     where = str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        text = (path.read_bytes() if raw is None else raw).decode("utf-8-sig")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except OSError as exc:
+        return None, [Problem(where, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
     except UnicodeDecodeError:
         return None, [Problem(where, 1, 1, "not UTF-8 text", "save the file as UTF-8")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return None, [Problem(where, line, col, f"not valid YAML: {exc.problem}")]
+    except yaml.YAMLError as exc:  # e.g. a control character pasted into a text
+        return None, [Problem(where, 1, 1, f"not valid YAML: {exc}")]
     if root is None:
         return None, [Problem(where, 1, 1, "the file is empty")]
     data = _plain(root)
@@ -127,9 +155,10 @@ def load_translation(path: Path, faq: FAQ) -> tuple[Translation | None, list[Pro
             Problem(where, *_locate(root, err["loc"]), _message(err)) for err in exc.errors()
         ]
     problems = _cross_check(where, root, parsed, faq)
+    problems.extend(content_problems(where, text, root, parsed, faq))
     if any(p.severity == "error" for p in problems):
-        return None, problems
-    return _translation(path, parsed), problems
+        return None, sorted(problems)
+    return _translation(path, root, parsed), sorted(problems)
 
 
 def _plain(node: yaml.Node) -> Any:
@@ -202,7 +231,18 @@ def _cross_check(where: str, root: yaml.Node, parsed: TranslationFile, faq: FAQ)
     return problems
 
 
-def _translation(path: Path, parsed: TranslationFile) -> Translation:
+def _translation(path: Path, root: yaml.Node, parsed: TranslationFile) -> Translation:
+    sections: dict[str, Mapping[str, object]] = {
+        "texts": parsed.texts,
+        "topics": parsed.topics,
+        "entries": parsed.entries,
+    }
+    locations = {
+        f"{section}.{key}": _locate(root, (section, key), at_key=True)
+        for section, items in sections.items()
+        for key in items
+    }
+    locations.update({section: _locate(root, (section,), at_key=True) for section in sections})
     return Translation(
         language=parsed.language,
         path=path,
@@ -218,4 +258,5 @@ def _translation(path: Path, parsed: TranslationFile) -> Translation:
                 for k, v in parsed.entries.items()
             }
         ),
+        locations=MappingProxyType(locations),
     )
