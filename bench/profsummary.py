@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 KEY_FRAMES = {
     "handle one text update (text_message)": "text_message (bot/handlers.py",
     "  send the reply (send_reply -> HTTP)": "send_reply (bot/handlers.py",
-    "  decide and record (Conversation.on_text)": "Conversation.on_text (bot/conversation.py",
+    "  decide and record (Conversation.on_text)": "Conversation.on_text (conversation/pipeline.py",
     "    Matcher.decide": "Matcher.decide (faq/matcher.py",
     "    SQLite writes (Store.record_*)": "Store.record_",
     "httpcore pool: assign requests to connections": "_assign_requests_to_connections",

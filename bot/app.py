@@ -20,10 +20,10 @@ from telegram.ext import (
 )
 
 from bot import handlers
-from bot.conversation import Conversation
-from bot.flood import FloodGate, RecentTexts
 from bot.recorder import QueuedRecorder
 from bot.settings import Settings
+from conversation.flood import FloodGate, RecentTexts
+from conversation.pipeline import Conversation
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
 from faq.store import Store, load_or_create_secret

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.app import INFO_COMMANDS
-from bot.conversation import Conversation
 from bot.render import render_plain
-from bot.replies import Reply
+from conversation.pipeline import Conversation
+from conversation.replies import Reply
 from faq.live import LiveFAQ
 from faq.store import UserKey
 

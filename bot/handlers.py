@@ -16,13 +16,13 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Conflict, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot import replies
-from bot.conversation import Conversation
-from bot.flood import FloodGate, RecentTexts
 from bot.recorder import QueuedRecorder
 from bot.render import keyboard, render_html
-from bot.replies import Reply
 from bot.settings import Settings
+from conversation import replies
+from conversation.flood import FloodGate, RecentTexts
+from conversation.pipeline import Conversation
+from conversation.replies import Reply
 from faq.limits import MESSAGE_LIMIT
 from faq.live import ReloadResult
 from faq.matcher import Urgent

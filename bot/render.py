@@ -6,7 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.replies import Block, Reply
+from conversation.replies import Block, Reply
 from faq.limits import MESSAGE_LIMIT
 
 MAX_BUTTON_LABEL = 60

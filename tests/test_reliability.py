@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import Conversation
 from bot.render import keyboard, render_html
+from conversation.pipeline import Conversation
 from faq.live import LiveFAQ
 from faq.store import UserKey
 from tests.botharness import Harness, clean_env, make_settings, running_bot

@@ -8,7 +8,7 @@ import pytest
 
 from bot import handlers
 from bot.render import render_html, render_plain, visible_length
-from bot.replies import Block, Button, Reply, answer_reply, reply_for
+from conversation.replies import Block, Button, Reply, answer_reply, reply_for
 from faq.limits import MESSAGE_LIMIT, answer_message_length
 from faq.loader import load_faq
 from faq.matcher import NoMatch

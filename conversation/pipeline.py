@@ -10,9 +10,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import replies
 from bot.recorder import QueuedRecorder
-from bot.replies import Reply
+from conversation import replies
+from conversation.replies import Reply
 from faq.live import Knowledge, LiveFAQ
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch
 from faq.store import AnswerHow, MissDecision, Store, UserKey
