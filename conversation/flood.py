@@ -1,4 +1,5 @@
-"""Per-user flood control: past N messages in a window, one notice, then silence."""
+"""Per-user flood control (past N messages in a window, one notice, then silence) and the
+last few messages of each user, read together by the urgent screen."""
 
 from __future__ import annotations
 
@@ -77,6 +78,9 @@ class RecentTexts:
             recent.popleft()
         recent.append((now, text[:2000]))
         return "\n".join(t for _, t in recent)
+
+    def forget(self, user_key: str) -> None:
+        self._users.pop(user_key, None)
 
     def prune(self) -> None:
         now = self._clock()

@@ -86,8 +86,8 @@ async def test_a_failing_handler_gets_logged_and_the_user_an_apology(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    conversation = bot.app.bot_data["conversation"]
-    monkeypatch.setattr(conversation, "on_text", explode)
+    conversation = bot.app.bot_data.conversation
+    monkeypatch.setattr(conversation, "handle", explode)
     bot.api.send_text("what is dystonia")
     reply = (await bot.api.wait_for_sent(1))[0]
     assert "something went wrong" in reply.plain
