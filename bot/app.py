@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.polling import PollingRequest
 from bot.recorder import QueuedRecorder
 from bot.settings import Settings
 from bot.state import CONTEXT_TYPES, BotData, Context
@@ -65,6 +66,7 @@ def build_application(settings: Settings) -> BotApp:
         # make httpcore's pool bookkeeping quadratic (see README, Performance).
         .concurrent_updates(16)
         .connection_pool_size(16)
+        .get_updates_request(PollingRequest(connection_pool_size=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
