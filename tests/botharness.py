@@ -74,7 +74,6 @@ async def running_bot(settings: Settings, api: FakeBotAPI) -> AsyncIterator[Harn
         await app.post_init(app)
     assert app.updater is not None
 
-
     def polling_error(exc: TelegramError) -> None:
         # What run_polling does: polling errors go to the application's error handlers.
         app.create_task(app.process_error(error=exc, update=None))
