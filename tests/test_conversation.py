@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import io
+from pathlib import Path
 
 import pytest
 
 from bot.console import run_console
 from conversation.commands import parse_command
-from conversation.flood import FloodGate
+from conversation.flood import FloodGate, RecentTexts
 from conversation.pipeline import Conversation
 from conversation.replies import Block, Reply
 from conversation.turns import Outcome, Press, Speaker, Turn
@@ -208,3 +210,31 @@ def test_every_outcome_carries_the_turns_language(conv: Conversation) -> None:
     outcome = conv.handle(Turn(PATIENT, "what is dystonia", language="en"))
     assert outcome.language == "en"
     assert conv.press(Press(PATIENT, "T", language="en")).language == "en"
+
+
+def test_recent_messages_of_people_who_went_quiet_do_not_pile_up() -> None:
+    """Once a window has passed, the next message drops everyone else's expired ones."""
+    now = [0.0]
+    recent = RecentTexts(seconds=60.0, clock=lambda: now[0])
+    for i in range(100):
+        recent.add(f"group-member-{i}", "hello everyone")
+    now[0] = 61.0
+    recent.add("someone", "hi")
+    assert len(recent) == 1
+
+
+def test_the_conversation_package_knows_nothing_of_its_front_ends() -> None:
+    """Imports point one way: front ends -> conversation -> faq."""
+    package = Path(__file__).resolve().parents[1] / "conversation"
+    for module in package.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                assert name.split(".")[0] not in ("bot", "telegram"), f"{module.name}: {name}"
