@@ -211,3 +211,15 @@ async def test_the_conversation_runs_off_the_event_loop(
     await bot.api.wait_for_sent(1)
     assert threads
     assert threads[0] is not threading.main_thread()
+
+
+# -- captions -------------------------------------------------------------------------------
+
+
+async def test_a_caption_is_read_together_with_the_messages_before_it(bot: Harness) -> None:
+    """'I can't' typed, then a photo captioned 'breathe': one emergency."""
+    bot.api.send_text("I can't")
+    first = (await bot.api.wait_for_sent(1))[0]
+    assert not is_urgent(first)
+    bot.api.send_photo(caption="breathe")
+    assert is_urgent((await bot.api.wait_for_sent(2))[1])
