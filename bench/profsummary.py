@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # Inclusive shares worth knowing for the bot (substring of a py-spy frame).
 KEY_FRAMES = {
-    "handle one text update (text_message)": "text_message (bot/handlers.py",
+    "handle one message update (message)": "message (bot/handlers.py",
     "  send the reply (send_reply -> HTTP)": "send_reply (bot/handlers.py",
-    "  decide and record (Conversation.on_text)": "Conversation.on_text (bot/conversation.py",
+    "  decide and record (Conversation.handle)": "Conversation.handle (conversation/pipeline.py",
     "    Matcher.decide": "Matcher.decide (faq/matcher.py",
     "    SQLite writes (Store.record_*)": "Store.record_",
     "httpcore pool: assign requests to connections": "_assign_requests_to_connections",

@@ -13,17 +13,21 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     Defaults,
+    ExtBot,
+    JobQueue,
     MessageHandler,
     filters,
 )
 
 from bot import handlers
-from bot.conversation import Conversation
-from bot.flood import FloodGate, RecentTexts
+from bot.polling import PollingRequest
 from bot.recorder import QueuedRecorder
 from bot.settings import Settings
+from bot.state import CONTEXT_TYPES, BotData, Context
+from conversation.commands import PUBLIC_COMMANDS
+from conversation.flood import FloodGate
+from conversation.pipeline import Conversation
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
@@ -31,18 +35,8 @@ from faq.store import Store, load_or_create_secret
 
 log = logging.getLogger(__name__)
 
-BotApp = Application[Any, Any, Any, Any, Any, Any]
+BotApp = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Any]]
 
-COMMANDS = (
-    ("start", "Welcome and popular topics"),
-    ("topics", "Browse all questions by topic"),
-    ("help", "How to use this bot"),
-    ("sources", "Where the information comes from"),
-    ("contact", "How to reach the clinic"),
-    ("privacy", "What this bot stores and for how long"),
-    ("forget", "Delete what this bot stored about you"),
-)
-INFO_COMMANDS = ("help", "topics", "sources", "contact", "privacy")
 STATS_DAYS = 30
 
 # Only these reach the bot: channel posts, polls and the like are never requested.
@@ -56,6 +50,7 @@ def build_application(settings: Settings) -> BotApp:
     app: BotApp = (
         ApplicationBuilder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
         .defaults(
@@ -72,11 +67,12 @@ def build_application(settings: Settings) -> BotApp:
         # make httpcore's pool bookkeeping quadratic (see README, Performance).
         .concurrent_updates(16)
         .connection_pool_size(16)
+        .get_updates_request(PollingRequest(connection_pool_size=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    app.bot_data["settings"] = settings
+    app.bot_data.settings = settings
 
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     media = (
@@ -92,29 +88,19 @@ def build_application(settings: Settings) -> BotApp:
         | filters.CONTACT
         | filters.POLL
     )
-    # 1. commands (in groups, only those addressed to this bot or to no bot)
-    app.add_handler(CommandHandler("start", handlers.start))
-    app.add_handler(CommandHandler(list(INFO_COMMANDS), handlers.info_command))
-    app.add_handler(CommandHandler("forget", handlers.forget))
-    app.add_handler(CommandHandler("reload", handlers.reload_command))
-    app.add_handler(CommandHandler("stats", handlers.stats_command))
-    # 2. button presses
+    # 1. button presses
     app.add_handler(CallbackQueryHandler(handlers.button))
-    # 3. free text: every private message; in groups the handler keeps only mentions/replies
-    app.add_handler(
-        MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.text_message)
-    )
-    # 4. anything that is not text: a note in private chats; captions are screened
-    app.add_handler(MessageHandler(messages & media, handlers.media_message))
-    # 5. any other command: what follows it is read as a question (or screened, in groups)
-    app.add_handler(MessageHandler(messages & filters.COMMAND, handlers.unknown_command))
-    # 6. one error handler for everything
+    # 2. every message and edit: text and commands (the conversation decides what each
+    # command means and what a group message gets), and media, whose caption is read
+    app.add_handler(MessageHandler(messages & (filters.TEXT | media), handlers.message))
+    # 3. one error handler for everything
     app.add_error_handler(handlers.error_handler)
     return app
 
 
 async def _post_init(app: BotApp) -> None:
-    settings: Settings = app.bot_data["settings"]
+    data = app.bot_data
+    settings = data.settings
     live = LiveFAQ(settings.faq_path)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
@@ -122,17 +108,18 @@ async def _post_init(app: BotApp) -> None:
     store = Store(data_dir)  # creates the directory, private to this user
     recorder = QueuedRecorder(store)
     hash_secret = settings.bot_hash_secret.get_secret_value() if settings.bot_hash_secret else None
-    app.bot_data.update(
-        conversation=Conversation(live, recorder, settings.retention_days),
-        store=store,
-        recorder=recorder,
-        recent=RecentTexts(),
-        hash_secret=load_or_create_secret(data_dir, hash_secret),
+    data.store = store
+    data.recorder = recorder
+    data.hash_secret = load_or_create_secret(data_dir, hash_secret)
+    data.purge = lambda: store.purge(settings.retention_days)
+    data.conversation = Conversation(
+        live,
+        recorder,
+        retention_days=settings.retention_days,
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
-        purge=lambda: store.purge(settings.retention_days),
-        stats_text=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
+        staff_report=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
     )
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             handlers.reload_job,
@@ -149,9 +136,9 @@ async def _post_init(app: BotApp) -> None:
 
 
 async def _post_shutdown(app: BotApp) -> None:
-    recorder: QueuedRecorder | None = app.bot_data.get("recorder")
+    recorder = app.bot_data.recorder
     if recorder is not None:
         recorder.flush()
-    store: Store | None = app.bot_data.get("store")
+    store = app.bot_data.store
     if store is not None:
         store.close()

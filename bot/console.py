@@ -1,36 +1,57 @@
-"""The offline console chat: the same pipeline as Telegram, rendered as plain text."""
+"""The offline console chat: a second front end over the same conversation as Telegram.
+
+Each line typed is one message (a number presses that button of the last reply); the
+replies are the conversation's, rendered as plain text. It keeps no patient data.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from bot.app import INFO_COMMANDS
-from bot.conversation import Conversation
 from bot.render import render_plain
-from bot.replies import Reply
+from conversation.flood import FloodGate
+from conversation.pipeline import Conversation
+from conversation.replies import Reply
+from conversation.turns import Press, Speaker, Turn
 from faq.live import LiveFAQ
 from faq.store import UserKey
 
-CONSOLE_USER = UserKey("console")
+CONSOLE = Speaker(UserKey("console"), "console")
 INTRO = (
     "Offline console chat (the same answers the Telegram bot gives). Type a question; "
-    "type a number to press a button; /topics, /help, /sources, /contact; Ctrl-D to quit."
+    "type a number to press a button; /topics, /help, /sources, /contact, /privacy, "
+    "/forget; Ctrl-D to quit.\n"
+    "Nothing typed here is stored: staff reports (faq misses, faq stats) fill only from "
+    "the live Telegram bot."
 )
+MAX_BUTTON_NUMBER_DIGITS = 2
 
 
-def run_console(live: LiveFAQ, stdin: TextIO, stdout: TextIO, retention_days: int = 90) -> int:
+def run_console(
+    live: LiveFAQ,
+    stdin: TextIO,
+    stdout: TextIO,
+    retention_days: int = 90,
+    *,
+    flood_max_messages: int = 8,
+    flood_window_seconds: float = 30.0,
+) -> int:
     live.load()
-    conv = Conversation(live, None, retention_days)
+    conv = Conversation(
+        live,
+        None,  # on purpose: the console records nothing
+        retention_days=retention_days,
+        flood=FloodGate(flood_max_messages, flood_window_seconds),
+    )
     payloads: list[str] = []
 
     def show(reply: Reply) -> None:
         nonlocal payloads
         text, payloads = render_plain(reply)
         stdout.write(text + "\n\n")
-        stdout.flush()
 
     stdout.write(INTRO + "\n\n")
-    for reply in conv.on_start(CONSOLE_USER, None):
+    for reply in conv.handle(Turn(CONSOLE, "/start")).replies:
         show(reply)
     while True:
         stdout.write("you> ")
@@ -38,25 +59,22 @@ def run_console(live: LiveFAQ, stdin: TextIO, stdout: TextIO, retention_days: in
         line = stdin.readline()
         if not line:  # end of input
             stdout.write("\nGoodbye.\n")
+            stdout.flush()
             return 0
         text = line.strip()
         if not text:
             continue
         live.refresh()  # staff edits show up here too
-        command = text.lstrip("/").split()[0].lower() if text.startswith("/") else None
-        if command == "start":
-            for reply in conv.on_start(CONSOLE_USER, text.split()[1] if " " in text else None):
-                show(reply)
-        elif command in INFO_COMMANDS:
-            show(conv.info(command))
-        elif text.isdigit() and len(text) <= 2 and not 1 <= int(text) <= len(payloads):
-            options = f"a number from 1 to {len(payloads)}" if payloads else "a question"
-            stdout.write(f"There is no option {text} here; please type {options}.\n\n")
-        elif text.isdigit() and len(text) <= 2:
-            result = conv.on_button(CONSOLE_USER, payloads[int(text) - 1])
+        if text.isdigit() and len(text) <= MAX_BUTTON_NUMBER_DIGITS:
+            if not 1 <= int(text) <= len(payloads):
+                options = f"a number from 1 to {len(payloads)}" if payloads else "a question"
+                stdout.write(f"There is no option {text} here; please type {options}.\n\n")
+                continue
+            result = conv.press(Press(CONSOLE, payloads[int(text) - 1]))
             if result.toast:
                 stdout.write(f"({result.toast})\n\n")
             if result.reply is not None:
                 show(result.reply)
-        else:
-            show(conv.on_text(CONSOLE_USER, text))
+            continue
+        for reply in conv.handle(Turn(CONSOLE, text)).replies:
+            show(reply)

@@ -39,6 +39,15 @@ class _DropConflictTraceback(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], Conflict))
 
 
+class _NoInvalidJsonTraceback(logging.Filter):
+    """A 502 or 504 from Telegram's front end is an HTML page; PTB's request layer logs it
+    as an ERROR with a traceback before raising NetworkError, which the error handler
+    reports in one line. The traceback adds nothing but noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Can not load invalid JSON data")
+
+
 class _RedactAtSource(logging.Filter):
     """PTB's Bot logs its API URL, token included, at DEBUG; rewrite such records where
     they are made, so no handler (ours, pytest's, a service manager's) ever sees it."""
@@ -84,6 +93,9 @@ def quiet_noisy_loggers() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _RedactAtSource) for f in logger.filters):
             logger.addFilter(_RedactAtSource())
+    request = logging.getLogger("telegram.request.BaseRequest")
+    if not any(isinstance(f, _NoInvalidJsonTraceback) for f in request.filters):
+        request.addFilter(_NoInvalidJsonTraceback())
     updater = logging.getLogger("telegram.ext.Updater")
     if not any(isinstance(f, _DropConflictTraceback) for f in updater.filters):
         updater.addFilter(_DropConflictTraceback())

@@ -7,9 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from telegram.ext import Application
-
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, BotApp, build_application
 from bot.console import run_console
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -58,7 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _console(settings: Settings) -> int:
     try:
         return run_console(
-            LiveFAQ(settings.faq_path), sys.stdin, sys.stdout, settings.retention_days
+            LiveFAQ(settings.faq_path),
+            sys.stdin,
+            sys.stdout,
+            settings.retention_days,
+            flood_max_messages=settings.flood_max_messages,
+            flood_window_seconds=settings.flood_window_seconds,
         )
     except FAQError as exc:
         print(exc, file=sys.stderr)
@@ -106,6 +109,5 @@ def _telegram(settings: Settings) -> int:
     return _exit_code(app)
 
 
-def _exit_code(app: Application) -> int:  # type: ignore[type-arg]
-    code = app.bot_data.get("exit_code", 0)
-    return int(code)
+def _exit_code(app: BotApp) -> int:
+    return app.bot_data.exit_code

@@ -6,7 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.replies import Block, Reply
+from conversation.replies import Block, Reply
 from faq.limits import MESSAGE_LIMIT
 
 MAX_BUTTON_LABEL = 60
@@ -25,6 +25,8 @@ def _block_html(block: Block) -> str:
     if block.kind == "sources":
         items = "\n".join(f"• {html.escape(item)}" for item in block.items)
         return f"<b>{html.escape(block.text)}</b>\n{items}"
+    if block.kind == "pre":
+        return f"<pre>{html.escape(block.text)}</pre>"
     return html.escape(block.text)
 
 

@@ -25,7 +25,7 @@ FAQ_TEXTS: Mapping[str, Callable[[FAQ], str]] = MappingProxyType(
     }
 )
 
-# The bot's own fixed wording (bot/replies.py, the command menu in bot/app.py, the contact
+# The bot's own fixed wording (conversation/replies.py, its command menu, the contact
 # labels in faq/model.py): key -> the placeholders its English fills in.
 _NONE: frozenset[str] = frozenset()
 BOT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(

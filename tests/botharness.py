@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.ext import Application
+from telegram.error import TelegramError
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, BotApp, build_application
 from bot.settings import Settings
 from faq.loader import DEFAULT_FAQ_PATH
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
@@ -38,7 +38,7 @@ SETTINGS_ENV = (
 
 @dataclass
 class Harness:
-    app: Application[Any, Any, Any, Any, Any, Any]
+    app: BotApp
     api: FakeBotAPI
     faq_file: Path
     data_dir: Path
@@ -73,8 +73,17 @@ async def running_bot(settings: Settings, api: FakeBotAPI) -> AsyncIterator[Harn
     if app.post_init is not None:
         await app.post_init(app)
     assert app.updater is not None
+
+    def polling_error(exc: TelegramError) -> None:
+        # What run_polling does: polling errors go to the application's error handlers.
+        app.create_task(app.process_error(error=exc, update=None))
+
     await app.updater.start_polling(
-        poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+        poll_interval=0.0,
+        timeout=1,
+        allowed_updates=ALLOWED_UPDATES,
+        drop_pending_updates=False,
+        error_callback=polling_error,
     )
     await app.start()
     assert settings.faq_path is not None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.render import render_html, render_plain
-from bot.replies import answer_reply, sources_reply
+from conversation.replies import answer_reply, sources_reply
 from faq.cli import main
 from faq.content_checks import contact_warnings, content_warnings, log_start_warnings
 from faq.loader import DEFAULT_FAQ_PATH, check_faq, load_faq

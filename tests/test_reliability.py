@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import Conversation
 from bot.render import keyboard, render_html
+from conversation.flood import FloodGate
+from conversation.pipeline import Conversation
+from conversation.turns import Speaker, Turn
 from faq.live import LiveFAQ
 from faq.store import UserKey
 from tests.botharness import Harness, clean_env, make_settings, running_bot
@@ -146,13 +148,14 @@ hostile_text = st.one_of(
 
 _LIVE = LiveFAQ()
 _LIVE.load()
-_CONVERSATION = Conversation(_LIVE, None)
+_CONVERSATION = Conversation(_LIVE, None, flood=FloodGate(10**9, 1.0))
+_FUZZER = Speaker(UserKey("fuzz"), "fuzz")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile_text)
 def test_any_text_yields_messages_telegram_accepts(text: str) -> None:
-    reply = _CONVERSATION.on_text(UserKey("fuzz"), text)
+    (reply,) = _CONVERSATION.handle(Turn(_FUZZER, text)).replies
     messages = render_html(reply)
     assert messages
     for message in messages:

@@ -8,7 +8,7 @@ import pytest
 
 from bot import handlers
 from bot.render import render_html, render_plain, visible_length
-from bot.replies import Block, Button, Reply, answer_reply, reply_for
+from conversation.replies import Block, Button, Reply, answer_reply, reply_for
 from faq.limits import MESSAGE_LIMIT, answer_message_length
 from faq.loader import load_faq
 from faq.matcher import NoMatch
@@ -86,8 +86,8 @@ async def test_a_failing_handler_gets_logged_and_the_user_an_apology(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    conversation = bot.app.bot_data["conversation"]
-    monkeypatch.setattr(conversation, "on_text", explode)
+    conversation = bot.app.bot_data.conversation
+    monkeypatch.setattr(conversation, "handle", explode)
     bot.api.send_text("what is dystonia")
     reply = (await bot.api.wait_for_sent(1))[0]
     assert "something went wrong" in reply.plain

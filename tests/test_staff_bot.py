@@ -31,7 +31,11 @@ async def test_a_valid_faq_edit_is_served_without_a_restart(bot: Harness) -> Non
     )
     await bot.api.wait_for(
         lambda: (
-            bot.app.bot_data["conversation"].knowledge.faq.entry("what-is-dystonia").question
+            getattr(
+                bot.app.bot_data.conversation.knowledge.faq.entry("what-is-dystonia"),
+                "question",
+                None,
+            )
             == "What is dystonia, in short?"
         ),
         timeout=5,

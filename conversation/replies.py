@@ -1,7 +1,7 @@
 """What the bot says, as structured replies shared by Telegram and the console.
 
-A Reply is a list of blocks plus buttons; bot/render.py turns it into Telegram HTML or
-plain console text. Nothing here knows about Telegram objects.
+A Reply is a list of blocks plus buttons; each front end renders it (bot/render.py: Telegram
+HTML or plain console text). Nothing here knows about Telegram objects.
 """
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from faq.limits import MESSAGE_LIMIT
+from faq.live import ReloadResult
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent
 from faq.model import FAQ, Entry, split_paragraphs
 
-BlockKind = Literal["title", "text", "sources", "note"]
+BlockKind = Literal["title", "text", "sources", "note", "pre"]  # pre: a fixed-width table
 ReplyKind = Literal["urgent", "answer", "clarify", "none", "info"]
 
 # Button payloads ("callback data"). Telegram allows 64 bytes; entry and topic ids are
@@ -240,3 +242,42 @@ def apology_reply() -> Reply:
             ),
         ),
     )
+
+
+def staff_in_private_reply(command: str) -> Reply:
+    return Reply(
+        "info",
+        (
+            Block(
+                "text",
+                f"Staff reports stay out of groups: please send /{command} to me in a "
+                "private chat.",
+            ),
+        ),
+    )
+
+
+def reload_reply(result: ReloadResult, faq: FAQ) -> Reply:
+    """For staff: what a reload (asked for, or noticed by the bot) did."""
+    if result.status == "failed":
+        errors = "\n".join(str(p) for p in result.problems)
+        return Reply(
+            "info",
+            (
+                Block(
+                    "text",
+                    "The FAQ edit has errors, so the bot keeps serving the last good version.",
+                ),
+                Block("text", _clip(errors, MESSAGE_LIMIT // 2)),
+            ),
+        )
+    state = "Reloaded" if result.status == "reloaded" else "No change:"
+    return Reply("info", (Block("text", f"{state} the FAQ has {len(faq.entries)} entries."),))
+
+
+def stats_reply(report: str) -> Reply:
+    return Reply("info", (Block("pre", report),))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,4 +1,5 @@
-"""Per-user flood control: past N messages in a window, one notice, then silence."""
+"""Per-user flood control (past N messages in a window, one notice, then silence) and the
+last few messages of each user, read together by the urgent screen."""
 
 from __future__ import annotations
 
@@ -68,17 +69,29 @@ class RecentTexts:
         self.seconds = seconds
         self._clock = clock
         self._users: dict[str, deque[tuple[float, str]]] = {}
+        self._pruned_at = clock()
 
     def add(self, user_key: str, text: str) -> str:
         """Remember `text`; the user's recent messages joined, oldest first."""
         now = self._clock()
+        # Group chatter is screened too, so many people pass through here: drop everyone
+        # else's expired messages at least once a window, not only in the daily job.
+        if now - self._pruned_at >= self.seconds:
+            self.prune()
         recent = self._users.setdefault(user_key, deque(maxlen=self.keep))
         while recent and now - recent[0][0] > self.seconds:
             recent.popleft()
         recent.append((now, text[:2000]))
         return "\n".join(t for _, t in recent)
 
+    def forget(self, user_key: str) -> None:
+        self._users.pop(user_key, None)
+
     def prune(self) -> None:
         now = self._clock()
+        self._pruned_at = now
         for key in [k for k, r in self._users.items() if not r or now - r[-1][0] > self.seconds]:
             del self._users[key]
+
+    def __len__(self) -> int:
+        return len(self._users)

@@ -1,0 +1,22 @@
+"""The one thing the conversation needs from storage: queue a write, forget a person.
+
+Kept this narrow so the storage side can change (queues, threads, databases) without the
+conversation noticing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from faq.store import Store, UserKey
+
+
+class Recorder(Protocol):
+    def add(self, write: Callable[[Store], object]) -> None:
+        """Queue one write, such as `lambda store: store.record_answer(...)`; never blocks
+        on the database."""
+
+    def forget(self, user: UserKey) -> int:
+        """Delete everything stored about `user` (queued writes included); how many
+        records went."""
