@@ -114,7 +114,7 @@ def build_application(settings: Settings) -> BotApp:
 
 async def _post_init(app: BotApp) -> None:
     settings: Settings = app.bot_data["settings"]
-    live = LiveFAQ(settings.faq_path)
+    live = LiveFAQ(settings.faq_path, limits=settings.faq_limits)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     data_dir = settings.bot_data_dir
     store = Store(data_dir)  # creates the directory, private to this user

@@ -58,7 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _console(settings: Settings) -> int:
     try:
         return run_console(
-            LiveFAQ(settings.faq_path), sys.stdin, sys.stdout, settings.retention_days
+            LiveFAQ(settings.faq_path, limits=settings.faq_limits),
+            sys.stdin,
+            sys.stdout,
+            settings.retention_days,
         )
     except FAQError as exc:
         print(exc, file=sys.stderr)
