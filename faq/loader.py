@@ -841,7 +841,7 @@ class _Parser:
                 )
             label = f"not_covered {item.id!r}"
             nodes = _phrasing_nodes(fields, None, "phrasings")
-            self._check_phrasings(label, item.phrasings, nodes, seen_phrasing)
+            self._check_phrasings(label, item.phrasings, nodes, seen_phrasing, "error")
             length = len(faq.fill(item.reply)) + len(faq.disclaimer) + LAYOUT_ALLOWANCE
             if length > MESSAGE_LIMIT:
                 self.report(
@@ -865,8 +865,13 @@ class _Parser:
         phrasings: tuple[str, ...],
         nodes: list[yaml.Node],
         seen: dict[str, tuple[str, int]],
+        repeat: Severity = "warning",
     ) -> None:
-        """No phrasing twice in the file: `seen` maps each one's words to (owner, line)."""
+        """No phrasing twice in the file: `seen` maps each one's words to (owner, line).
+
+        The same phrasing twice under one owner is `repeat` (harmless for an entry with
+        many alternates; a not_covered item needs its minimum of different ones).
+        """
         for phrasing, p_node in zip(phrasings, nodes, strict=False):
             key = " ".join(words(phrasing))
             if key not in seen:
@@ -878,7 +883,7 @@ class _Parser:
                     p_node,
                     f"{phrasing!r} appears twice in {label} (line {line})",
                     "remove one",
-                    severity="warning",
+                    severity=repeat,
                 )
             else:
                 self.report(

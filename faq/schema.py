@@ -45,6 +45,8 @@ class _Spec(BaseModel):
 class ClinicSpec(_Spec):
     """The clinic's name and contact details; {contact} in any text is replaced by them."""
 
+    model_config = ConfigDict(title="Clinic details")
+
     name: Text = Field(description="The clinic's name, as patients know it.")
     phone: str = Field("", description='Phone number, between quotes: "+91 ...".')
     email: str = Field("", description="Email address, between quotes.")
@@ -59,6 +61,8 @@ class ClinicSpec(_Spec):
 class UrgentRuleSpec(_Spec):
     """One emergency rule: it fires when any 'any' pattern (and every 'all_of' one) is found."""
 
+    model_config = ConfigDict(title="Urgent rule")
+
     name: Text = Field(description="A short name for the rule, used in reports.")
     any: list[Text] = Field(
         description="Patterns (regular expressions over the lower-cased message, apostrophes "
@@ -72,12 +76,16 @@ class UrgentRuleSpec(_Spec):
 class UrgentSpec(_Spec):
     """The emergency screen, checked before anything else."""
 
+    model_config = ConfigDict(title="Urgent screen")
+
     message: Text = Field(description="The urgent-care reply (112, Tele-MANAS 14416, ...).")
     rules: list[UrgentRuleSpec] = Field(description="The emergency rules.")
 
 
 class TopicSpec(_Spec):
     """A /topics button."""
+
+    model_config = ConfigDict(title="Topic")
 
     id: Id
     title: Annotated[str, Field(min_length=1, max_length=MAX_TOPIC_TITLE)] = Field(
@@ -87,6 +95,8 @@ class TopicSpec(_Spec):
 
 class MatchingSpec(_Spec):
     """The matcher's thresholds. Do not change them without running the evaluation."""
+
+    model_config = ConfigDict(title="Matching thresholds")
 
     answer_threshold: float = Field(
         0.45, ge=0.05, le=1.0, description="Score from which the bot answers."
@@ -102,12 +112,16 @@ class MatchingSpec(_Spec):
 class ReferenceSpec(_Spec):
     """A source an answer is based on."""
 
+    model_config = ConfigDict(title="Reference")
+
     citation: Text = Field(description="Authors (year). Title. Where it was published.")
     url: str = Field("", description="A link to the source (optional).")
 
 
 class EntrySpec(_Spec):
     """One question and its answer."""
+
+    model_config = ConfigDict(title="FAQ entry")
 
     id: Id = Field(description="Never change an id once published: QR codes and links use it.")
     topic: Text = Field(description="The id of the topic (under 'topics') it is listed under.")
@@ -136,6 +150,8 @@ class EntrySpec(_Spec):
 class NotCoveredSpec(_Spec):
     """A subject the FAQ deliberately does not answer (for example medicines and doses)."""
 
+    model_config = ConfigDict(title="Not covered")
+
     id: Id = Field(description="Lowercase words joined by '-', like entry ids.")
     topic: Text = Field(description="Short words naming the subject, used in reports.")
     phrasings: list[Text] = Field(
@@ -150,6 +166,8 @@ class NotCoveredSpec(_Spec):
 
 class FaqFileSpec(_Spec):
     """The Buddhi Clinic dystonia FAQ: everything the Telegram bot says."""
+
+    model_config = ConfigDict(title="Buddhi Clinic dystonia FAQ")
 
     version: float = Field(ge=1, le=1, description="The file layout's version: always 1.")
     clinic: ClinicSpec
@@ -199,12 +217,17 @@ def choices_of(model: type[BaseModel], key: str) -> tuple[str, ...]:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema editors read, generated from the models above."""
-    schema = FaqFileSpec.model_json_schema()
+    """The JSON Schema editors read, generated from the models above.
+
+    Written as draft-07 (definitions under "definitions"), the version VS Code's YAML
+    extension and JetBrains IDEs support most completely.
+    """
+    schema = FaqFileSpec.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", {})
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "faq.schema.json",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         **schema,
+        "definitions": definitions,
     }
 
 

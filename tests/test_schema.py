@@ -1,0 +1,141 @@
+"""The published FAQ schema: generated from the models, up to date, and in agreement with the
+checker, so what an editor underlines while staff type is what `faq check` refuses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from faq import schema
+from faq.loader import DEFAULT_FAQ_PATH, check_faq
+from faq.schema import SCHEMA_PATH, FaqFileSpec, json_schema, json_schema_text
+from tests.test_checker import CONTACT_ALTERNATES, MINIMAL_FAQ, mutate
+
+VALIDATOR = jsonschema.Draft7Validator(json_schema())
+
+NOT_COVERED = """\
+not_covered:
+  - id: medicines-and-doses
+    topic: medicines or doses
+    phrasings:
+      - which medicine should i take for dystonia
+      - how much of my tablets can i take
+      - can i change my dose
+    reply: |-
+      The clinic's information here does not cover medicines or doses.
+      {contact}
+"""
+
+
+def data_of(text: str) -> Any:
+    return yaml.safe_load(text)
+
+
+def test_schema_file_is_what_the_models_generate() -> None:
+    """faq.schema.json is up to date with faq/schema.py (regenerate: python -m faq.schema)."""
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == json_schema_text()
+    assert schema.main(["--check"]) == 0
+
+
+def test_shipped_faq_names_the_schema_on_its_first_line() -> None:
+    """The modeline editors read is the first line and points at the schema beside it."""
+    first = DEFAULT_FAQ_PATH.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first == "# yaml-language-server: $schema=./faq.schema.json"
+    assert (DEFAULT_FAQ_PATH.parent / "faq.schema.json").is_file()
+
+
+def test_schema_is_valid_draft_7() -> None:
+    """Editors get a schema they can read: valid JSON Schema draft-07, no dangling refs."""
+    jsonschema.Draft7Validator.check_schema(json_schema())
+    text = SCHEMA_PATH.read_text(encoding="utf-8")
+    for name in json.loads(text)["definitions"]:
+        assert f'"#/definitions/{name}"' in text
+
+
+def _described(node: Any, where: str) -> list[str]:
+    missing: list[str] = []
+    if isinstance(node, dict):
+        for key, prop in node.get("properties", {}).items():
+            if "description" not in prop and "$ref" not in prop:
+                missing.append(f"{where}.{key}")
+        for key, value in node.items():
+            missing += _described(value, f"{where}.{key}")
+    return missing
+
+
+def test_every_key_staff_type_has_a_description() -> None:
+    """Hovering over any key in the editor shows what it is for."""
+    document = json_schema()
+    assert _described(document, "") == []
+    for name, definition in document["definitions"].items():
+        assert definition.get("description"), name
+
+
+@pytest.mark.parametrize("text", [DEFAULT_FAQ_PATH.read_text("utf-8"), MINIMAL_FAQ + NOT_COVERED])
+def test_valid_faqs_pass_the_json_schema_and_the_models(text: str) -> None:
+    """The shipped FAQ (and one with not_covered) is valid for the editor and the models."""
+    data = data_of(text)
+    assert list(VALIDATOR.iter_errors(data)) == []
+    FaqFileSpec.model_validate(data)
+
+
+def _mistakes() -> dict[str, str]:
+    def edit(old: str, new: str) -> str:
+        return mutate(MINIMAL_FAQ + NOT_COVERED, old, new)
+
+    return {
+        "unknown-entry-key": edit("    see_also:", "    see_alsoo:"),
+        "unknown-top-key": edit("synonyms:\n", "synonym:\n"),
+        "missing-entry-key": edit(
+            "    topic: about\n    question: What is", "    question: What is"
+        ),
+        "alternates-as-text": edit(CONTACT_ALTERNATES, "    alternates: phone number\n"),
+        "threshold-as-text": edit("answer_threshold: 0.45", "answer_threshold: high"),
+        "threshold-too-high": edit("margin: 0.14", "margin: 3"),
+        "version-2": edit("version: 1", "version: 2"),
+        "bad-entry-id": edit("  - id: contact-clinic", "  - id: Contact Clinic"),
+        "bad-kind": edit("    kind: info", "    kind: advice"),
+        "empty-answer": edit(
+            "    answer: |-\n      Please get in touch with the clinic.\n      {contact}\n",
+            '    answer: ""\n',
+        ),
+        "long-topic-title": edit("title: About dystonia", "title: " + "About dystonia " * 4),
+        "not-covered-two-phrasings": edit("      - can i change my dose\n", ""),
+        "not-covered-bad-id": edit("id: medicines-and-doses", "id: Medicines"),
+        "not-covered-no-reply": edit(
+            "    reply: |-\n      The clinic's information here does not cover medicines"
+            " or doses.\n      {contact}\n",
+            "",
+        ),
+        "clinic-without-name": edit("  name: Test Clinic\n", ""),
+    }
+
+
+MISTAKES = _mistakes()
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_editor_schema_and_checker_both_refuse_the_same_mistakes(
+    name: str, tmp_path: Path, write_schema_faq: Callable[[str], Path]
+) -> None:
+    """Each structural mistake is underlined by the editor and refused by the checker."""
+    text = MISTAKES[name]
+    assert list(VALIDATOR.iter_errors(data_of(text))), "the JSON schema accepted it"
+    faq, problems = check_faq(write_schema_faq(text))
+    assert faq is None, problems
+
+
+@pytest.fixture
+def write_schema_faq(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str) -> Path:
+        path = tmp_path / "faq.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
