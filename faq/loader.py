@@ -300,7 +300,15 @@ class _Parser:
         if not self._visit(node):
             return None
         if not isinstance(node, yaml.ScalarNode):
-            self.report(node, f"{what} must be text, not a list or mapping")
+            # "- email: what is your address" is a valid one-line pair, so YAML reports
+            # nothing; the ': ' inside the text is the real mistake.
+            one_line_pair = (
+                isinstance(node, yaml.MappingNode)
+                and len(node.value) == 1
+                and node.value[0][1].end_mark.line == node.start_mark.line
+            )
+            hint = "a ':' inside text needs the whole text in quotes" if one_line_pair else ""
+            self.report(node, f"{what} must be text, not a list or mapping", hint)
             return None
         value = "" if node.tag == _NULL else str(node.value)
         if not value.strip() and not allow_empty:

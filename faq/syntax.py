@@ -98,7 +98,7 @@ def _line_without_colon(
     if (
         first.group(2) is None
         and above is not None
-        and _indent(lines[above]) == indent
+        and len(lines[above]) - len(lines[above].lstrip(" ")) == indent
         and lines[above].lstrip().startswith("- ")
     ):
         return SyntaxReport(
