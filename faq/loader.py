@@ -406,14 +406,14 @@ class _Parser:
         value = read(node)
         return default if value is None else value
 
-    def capped(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
+    def capped(self, node: yaml.Node, what: str, noun: str) -> list[yaml.Node] | None:
         """A list section's items, refused whole when it holds more than the entry cap."""
         items = self.sequence(node, what)
         cap = self.limits.max_entries
         if items is not None and len(items) > cap:
             self.report(
                 items[cap],
-                f"{what} has {len(items):,} items; the bot accepts at most {cap:,}",
+                f"there are {len(items):,} {noun}; the bot accepts at most {cap:,}",
                 "check that this is the FAQ file; FAQ_MAX_ENTRIES sets the limit",
             )
             return None
@@ -585,7 +585,7 @@ class _Parser:
 
     def _topics(self, node: yaml.Node) -> dict[str, tuple[Topic, yaml.Node]]:
         topics: dict[str, tuple[Topic, yaml.Node]] = {}
-        for item in self.capped(node, "topics") or ():
+        for item in self.capped(node, "topics", "topics") or ():
             fields = self.mapping(item, "a topic", TopicSpec)
             if not fields or "id" not in fields or "title" not in fields:
                 continue
@@ -686,7 +686,7 @@ class _Parser:
     ) -> list[tuple[Entry, dict[str, yaml.Node]]]:
         entries: list[tuple[Entry, dict[str, yaml.Node]]] = []
         first_line: dict[str, int] = {}
-        items = self.capped(node, "entries")
+        items = self.capped(node, "entries", "entries")
         for item in items or ():
             fields = self.mapping(item, "an entry", EntrySpec)
             if fields is None:
@@ -784,7 +784,7 @@ class _Parser:
         out: list[tuple[NotCovered, dict[str, yaml.Node]]] = []
         if "not_covered" not in top:
             return out
-        for item in self.capped(top["not_covered"], "not_covered") or ():
+        for item in self.capped(top["not_covered"], "not_covered", "not_covered items") or ():
             fields = self.mapping(item, "a not_covered item", NotCoveredSpec)
             if fields is None:
                 continue

@@ -72,7 +72,7 @@ def recently_changed(st: os.stat_result, now_ns: int | None = None) -> bool:
     saved within the same tick keeps the old fingerprint; such a file is read and hashed.
     """
     now = time.time_ns() if now_ns is None else now_ns
-    return now - max(st.st_mtime_ns, st.st_ctime_ns) < 2_000_000_000
+    return now - st.st_mtime_ns < 2_000_000_000
 
 
 def _refuse(path: Path, message: str, hint: str) -> FaqReadError:
