@@ -355,15 +355,13 @@ class _Parser:
     def text_field(
         self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str, what: str
     ) -> str | None:
-        """A text value; optional text falls back to its declared default."""
+        """A text value; optional text falls back to its declared default ("" may be typed)."""
+        field = spec.model_fields[key]
+        default = None if field.is_required() else field.get_default(call_default_factory=True)
         node = fields.get(key)
         if node is None:
-            default = default_of(spec, key) if not spec.model_fields[key].is_required() else None
             return default if isinstance(default, str) else None
-        allow_empty = (
-            default_of(spec, key) == "" if not spec.model_fields[key].is_required() else False
-        )
-        return self.string(node, what, allow_empty=allow_empty)
+        return self.string(node, what, allow_empty=default == "")
 
     def number_field(
         self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str, what: str
@@ -727,7 +725,7 @@ class _Parser:
             topic = None
         kinds = choices_of(EntrySpec, "kind")
         kind_text = self.text_field(fields, EntrySpec, "kind", "kind")
-        if kind_text not in kinds:
+        if kind_text is not None and kind_text not in kinds:
             self.report(
                 fields["kind"],
                 "kind must be " + " or ".join(repr(k) for k in kinds) + f", not {kind_text!r}",
