@@ -44,8 +44,9 @@ from faq.model import (
     UrgentRule,
 )
 from faq.problems import FAQError, Problem, Severity
-from faq.reader import FaqLimits, FaqReadError, read_file, too_big
+from faq.reader import FaqLimits, FaqReadError, decode_text, read_file, too_big
 from faq.schema import (
+    ALL_KEYS,
     MAX_ID_LENGTH,
     MAX_TOPIC_TITLE,
     MIN_ALTERNATES,
@@ -94,24 +95,6 @@ _PLAIN_TAGS = frozenset(
         "tag:yaml.org,2002:timestamp",
     }
 )
-# Every key the file may hold, so a syntax error can tell "a key on the wrong line" from
-# "a ':' inside text".
-_KNOWN_KEYS = frozenset(
-    key
-    for spec in (
-        FaqFileSpec,
-        ClinicSpec,
-        UrgentSpec,
-        UrgentRuleSpec,
-        TopicSpec,
-        MatchingSpec,
-        ReferenceSpec,
-        EntrySpec,
-        NotCoveredSpec,
-    )
-    for key in spec.model_fields
-)
-
 T = TypeVar("T")
 
 
@@ -152,7 +135,7 @@ def check_faq(
             raise oversize
     except FaqReadError as exc:
         return None, [exc.problem]
-    text, problems = _decode(where, raw)
+    text, problems = decode_text(where, raw)
     if text is None:
         return None, problems
     parser = _Parser(str(where), text, caps)
@@ -161,57 +144,6 @@ def check_faq(
     if any(p.severity == "error" for p in problems):
         return None, problems
     return faq, problems
-
-
-def _decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
-    name = str(path)
-
-    def fail(
-        message: str, line: int = 1, col: int = 1, hint: str = ""
-    ) -> tuple[None, list[Problem]]:
-        return None, [Problem(name, line, col, message, hint)]
-
-    if not raw.strip():
-        return fail("the file is empty", hint="restore the last good version from backup or git")
-    if b"\x00" in raw:
-        return fail(
-            "this is a binary file, not YAML text",
-            hint="save the FAQ as plain text (UTF-8), not as a word-processor document",
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail(
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} is invalid here)",
-            line,
-            col,
-            hint="save the file with UTF-8 encoding",
-        )
-    # YAML treats these as line breaks, so one pasted into an answer cuts it short and
-    # leads to a baffling syntax error further on; name the real culprit instead.
-    breaks = [
-        Problem(
-            name,
-            n,
-            col + 1,
-            f"invisible line-break character U+{ord(ch):04X}",
-            "delete it; it usually comes from text copied out of Word or a web page",
-        )
-        for n, line in enumerate(text.split("\n"), start=1)
-        for col, ch in enumerate(line)
-        if ch in "\u2028\u2029\x85"
-    ]
-    if breaks:
-        return None, breaks
-    tabs = [
-        Problem(name, n, line.index("\t") + 1, "tab character", "YAML needs spaces for indentation")
-        # split("\n"), not splitlines(): YAML and editors count only line feeds as lines.
-        for n, line in enumerate(text.split("\n"), start=1)
-        if "\t" in line
-    ]
-    return (None, tabs) if tabs else (text, [])
 
 
 class _Parser:
@@ -423,7 +355,7 @@ class _Parser:
         try:
             return yaml.compose(self.text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
-            found = describe(self.text, exc, _KNOWN_KEYS)
+            found = describe(self.text, exc, ALL_KEYS)
             self.problems.append(
                 Problem(self.path, found.line, found.col, found.message, found.hint)
             )

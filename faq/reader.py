@@ -166,3 +166,55 @@ def too_big(path: Path, size: int, limits: FaqLimits) -> FaqReadError | None:
         f"the file is {size:,} bytes; an FAQ may be at most {limits.max_bytes:,}",
         "check that this is the FAQ file; FAQ_MAX_BYTES sets the limit",
     )
+
+
+def decode_text(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """The file's text, or the located problems that make it unusable as YAML text."""
+    name = str(path)
+
+    def fail(
+        message: str, line: int = 1, col: int = 1, hint: str = ""
+    ) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, line, col, message, hint)]
+
+    if not raw.strip():
+        return fail("the file is empty", hint="restore the last good version from backup or git")
+    if b"\x00" in raw:
+        return fail(
+            "this is a binary file, not YAML text",
+            hint="save the FAQ as plain text (UTF-8), not as a word-processor document",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail(
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} is invalid here)",
+            line,
+            col,
+            hint="save the file with UTF-8 encoding",
+        )
+    # YAML treats these as line breaks, so one pasted into an answer cuts it short and
+    # leads to a baffling syntax error further on; name the real culprit instead.
+    breaks = [
+        Problem(
+            name,
+            n,
+            col + 1,
+            f"invisible line-break character U+{ord(ch):04X}",
+            "delete it; it usually comes from text copied out of Word or a web page",
+        )
+        for n, line in enumerate(text.split("\n"), start=1)
+        for col, ch in enumerate(line)
+        if ch in "\u2028\u2029\x85"
+    ]
+    if breaks:
+        return None, breaks
+    tabs = [
+        Problem(name, n, line.index("\t") + 1, "tab character", "YAML needs spaces for indentation")
+        # split("\n"), not splitlines(): YAML and editors count only line feeds as lines.
+        for n, line in enumerate(text.split("\n"), start=1)
+        if "\t" in line
+    ]
+    return (None, tabs) if tabs else (text, [])

@@ -190,6 +190,25 @@ class FaqFileSpec(_Spec):
     )
 
 
+def _every_section() -> tuple[type[BaseModel], ...]:
+    return (
+        FaqFileSpec,
+        ClinicSpec,
+        UrgentSpec,
+        UrgentRuleSpec,
+        TopicSpec,
+        MatchingSpec,
+        ReferenceSpec,
+        EntrySpec,
+        NotCoveredSpec,
+    )
+
+
+# Every key the file may hold, so a syntax error can tell "a key on the wrong line" from
+# "a ':' inside text".
+ALL_KEYS = frozenset(key for spec in _every_section() for key in spec.model_fields)
+
+
 def keys_of(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(required keys, optional keys) of a section, in the order they are declared."""
     fields = model.model_fields
