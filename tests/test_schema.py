@@ -4,6 +4,7 @@ checker, so what an editor underlines while staff type is what `faq check` refus
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from faq import schema
 from faq.loader import DEFAULT_FAQ_PATH, check_faq
@@ -139,3 +141,69 @@ def write_schema_faq(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+def _item(spec: type[BaseModel], valid: dict[str, Any], key: str) -> dict[str, Any]:
+    """`valid` with `key` given the other shape: a list where text is declared, and back."""
+    declared = json_schema()["definitions"][spec.__name__]["properties"][key]
+    wrong: Any = (
+        ["one", "two"] if declared.get("type") == "string" or "enum" in declared else "words"
+    )
+    return {**valid, key: wrong}
+
+
+EXTRA_ENTRY: dict[str, Any] = {
+    "id": "extra-entry",
+    "topic": "about",
+    "kind": "info",
+    "question": "Is there an extra entry?",
+    "alternates": [f"extra phrasing number {n}" for n in range(8)],
+    "answer": "Yes.",
+    "references": [],
+    "see_also": ["contact-clinic"],
+}
+EXTRA_NOT_COVERED: dict[str, Any] = {
+    "id": "extra-subject",
+    "topic": "an extra subject",
+    "phrasings": ["first extra", "second extra", "third extra"],
+    "reply": "Not covered.",
+}
+
+
+def _with(section: str, item: dict[str, Any]) -> str:
+    listed = yaml.safe_dump([item], sort_keys=False, allow_unicode=True)
+    indented = "".join(f"  {line}\n" for line in listed.splitlines())
+    if section == "entries":
+        return MINIMAL_FAQ + indented
+    return MINIMAL_FAQ + NOT_COVERED + indented
+
+
+@pytest.mark.parametrize(
+    ("section", "spec", "valid", "key"),
+    [("entries", schema.EntrySpec, EXTRA_ENTRY, key) for key in schema.EntrySpec.model_fields]
+    + [
+        ("not_covered", schema.NotCoveredSpec, EXTRA_NOT_COVERED, key)
+        for key in schema.NotCoveredSpec.model_fields
+    ],
+)
+def test_checker_enforces_each_declared_value_type(
+    section: str,
+    spec: type[BaseModel],
+    valid: dict[str, Any],
+    key: str,
+    write_schema_faq: Callable[[str], Path],
+) -> None:
+    """Every key of an entry and a not_covered item: the wrong shape is refused by both the
+    editor's schema and the checker, at that value, with the checker's wording."""
+    assert check_faq(write_schema_faq(_with(section, valid)))[0] is not None
+    text = _with(section, _item(spec, valid, key))
+    assert list(VALIDATOR.iter_errors(data_of(text)))
+    faq, problems = check_faq(write_schema_faq(text))
+    assert faq is None
+    base = len(_with(section, {})) - len("  - {}\n")
+    found_at = re.compile(rf"^  (- |  ){key}:", re.M).search(text, base)
+    assert found_at is not None
+    line = text.count("\n", 0, found_at.start()) + 1
+    found = [p for p in problems if p.severity == "error" and p.line in (line, line + 1)]
+    assert found, problems
+    assert any("must be text" in p.message or "must be a list" in p.message for p in found)
