@@ -65,8 +65,9 @@ class UrgentRuleSpec(_Spec):
 
     name: Text = Field(description="A short name for the rule, used in reports.")
     any: list[Text] = Field(
+        min_length=1,
         description="Patterns (regular expressions over the lower-cased message, apostrophes "
-        "removed). Ask the engineers before changing them."
+        "removed). Ask the engineers before changing them.",
     )
     all_of: list[Text] = Field(
         default_factory=list, description="Patterns that must all be found as well (optional)."
@@ -79,7 +80,7 @@ class UrgentSpec(_Spec):
     model_config = ConfigDict(title="Urgent screen")
 
     message: Text = Field(description="The urgent-care reply (112, Tele-MANAS 14416, ...).")
-    rules: list[UrgentRuleSpec] = Field(description="The emergency rules.")
+    rules: list[UrgentRuleSpec] = Field(min_length=1, description="The emergency rules.")
 
 
 class TopicSpec(_Spec):
@@ -174,7 +175,7 @@ class FaqFileSpec(_Spec):
     disclaimer: Text = Field(description="Shown under every medical answer.")
     urgent: UrgentSpec
     fallback: Text = Field(description="The reply when no entry matches. May use {contact}.")
-    topics: list[TopicSpec] = Field(description="The /topics buttons, in order.")
+    topics: list[TopicSpec] = Field(min_length=1, description="The /topics buttons, in order.")
     matching: MatchingSpec = Field(default_factory=MatchingSpec)
     synonyms: list[Annotated[list[Text], Field(min_length=2)]] = Field(
         default_factory=list,
@@ -183,7 +184,7 @@ class FaqFileSpec(_Spec):
     references: dict[str, ReferenceSpec] = Field(
         description="Sources, each under a short key that entries list in 'references'."
     )
-    entries: list[EntrySpec] = Field(description="The questions and answers.")
+    entries: list[EntrySpec] = Field(min_length=1, description="The questions and answers.")
     not_covered: list[NotCoveredSpec] = Field(
         default_factory=list,
         description="Subjects the FAQ does not cover, each with an honest reply.",

@@ -116,6 +116,12 @@ def _mistakes() -> dict[str, str]:
             "",
         ),
         "clinic-without-name": edit("  name: Test Clinic\n", ""),
+        "no-entries": mutate(
+            MINIMAL_FAQ, MINIMAL_FAQ[MINIMAL_FAQ.index("entries:") :], "entries: []\n"
+        ),
+        "rule-without-patterns": edit(
+            "      any:\n        - '\\bchok(e|es|ed|ing)\\b'\n", "      any: []\n"
+        ),
     }
 
 
