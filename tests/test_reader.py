@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from bot.settings import SettingsError, load_settings
 from faq.loader import DEFAULT_FAQ_PATH, check_faq, load_faq
 from faq.problems import FAQError
 from faq.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, FaqLimits, FaqReadError, read_file
@@ -150,3 +150,13 @@ def test_faq_domain_never_imports_the_bot() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(n == "bot" or n.startswith("bot.") for n in names), source
+
+
+@pytest.mark.parametrize(("name", "value"), [("FAQ_MAX_BYTES", "0"), ("FAQ_MAX_ENTRIES", "-1")])
+def test_bot_refuses_a_cap_below_its_minimum_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """A cap that would refuse every FAQ stops the bot at start-up, naming the setting."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"invalid setting {name}"):
+        load_settings(_env_file=None)
