@@ -310,8 +310,28 @@ class _Parser:
     def strings(self, node: yaml.Node, what: str) -> Iterator[tuple[yaml.Node, str]]:
         for item in self.sequence(node, what) or ():
             value = self.string(item, f"each item of {what}")
-            if value is not None:
+            if value is not None and not self._joined_item(item):
                 yield item, value
+
+    def _joined_item(self, item: yaml.Node) -> bool:
+        """True (and reported) if a '- ' item indented too far was joined to the one above.
+
+        YAML reads "- one" followed by a deeper "- two" as the single text "one - two",
+        with no error; the second dash, on a line of its own, is the mistake.
+        """
+        if getattr(item, "style", None) is not None or item.start_mark.line == item.end_mark.line:
+            return False
+        span = self.text[item.start_mark.index : item.end_mark.index]
+        joined = re.search(r"\n[ ]*(- )", span)
+        if joined is None:
+            return False
+        self.report_at(
+            item.start_mark.index + joined.start(1),
+            "this '- ' item is indented further than the items above, so YAML joined it "
+            "to the item before",
+            "line its '- ' up with the '- ' of the other items",
+        )
+        return True
 
     def _report_mojibake(self, node: yaml.Node, bad: str) -> None:
         start, end = node.start_mark.index, node.end_mark.index

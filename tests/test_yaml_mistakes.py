@@ -166,3 +166,14 @@ def test_colon_inside_an_unquoted_alternate_says_to_quote_it(
     assert problem.message == "each item of alternates must be text, not a list or mapping"
     assert "quotes" in problem.hint
     assert at(problem) == position(text, "email: what")
+
+
+def test_list_item_indented_too_far_is_not_silently_joined_to_the_one_above(
+    write_faq: Callable[[str], Path],
+) -> None:
+    """YAML reads a deeper '- ' as part of the item above; the checker refuses that."""
+    text = mutate(MINIMAL_FAQ, "      - explain dystonia to me", "        - explain dystonia to me")
+    problem = the_error(write_faq(text))
+    assert "indented further than the items above" in problem.message
+    assert "line its '- ' up" in problem.hint
+    assert at(problem) == position(text, "- explain dystonia")
