@@ -44,7 +44,7 @@ from faq.model import (
     UrgentRule,
 )
 from faq.problems import FAQError, Problem, Severity
-from faq.reader import FaqLimits, FaqReadError, decode_text, read_file, too_big
+from faq.reader import FaqLimits, FaqReadError, check_size, decode_text, read_file
 from faq.schema import (
     ALL_KEYS,
     MAX_ID_LENGTH,
@@ -131,8 +131,8 @@ def check_faq(
     try:
         if raw is None:
             raw, _ = read_file(where, caps)
-        elif (oversize := too_big(where, len(raw), caps)) is not None:
-            raise oversize
+        else:
+            check_size(where, len(raw), caps)
     except FaqReadError as exc:
         return None, [exc.problem]
     text, problems = decode_text(where, raw)

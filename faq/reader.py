@@ -99,8 +99,7 @@ def check_stat(path: Path, st: os.stat_result, limits: FaqLimits) -> None:
             f"this is {_kind(st.st_mode)}, not an FAQ file",
             "FAQ_PATH must name the FAQ file itself, an ordinary file saved by an editor",
         )
-    if (oversize := too_big(path, st.st_size, limits)) is not None:
-        raise oversize
+    check_size(path, st.st_size, limits)
 
 
 def stat_file(path: Path, limits: FaqLimits) -> os.stat_result:
@@ -146,8 +145,7 @@ def _read_bounded(path: Path, fd: int, limits: FaqLimits) -> bytes:
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
-        if (oversize := too_big(path, size, limits)) is not None:  # it grew while read
-            raise oversize
+        check_size(path, size, limits)  # it may have grown since the stat
         chunks.append(chunk)
         if time.monotonic() > deadline:
             raise _refuse(
@@ -157,15 +155,14 @@ def _read_bounded(path: Path, fd: int, limits: FaqLimits) -> bytes:
             )
 
 
-def too_big(path: Path, size: int, limits: FaqLimits) -> FaqReadError | None:
-    """The size cap applied to bytes a caller already holds."""
-    if size <= limits.max_bytes:
-        return None
-    return _refuse(
-        path,
-        f"the file is {size:,} bytes; an FAQ may be at most {limits.max_bytes:,}",
-        "check that this is the FAQ file; FAQ_MAX_BYTES sets the limit",
-    )
+def check_size(path: Path, size: int, limits: FaqLimits) -> None:
+    """Refuse (FaqReadError) content over the size cap."""
+    if size > limits.max_bytes:
+        raise _refuse(
+            path,
+            f"the file is {size:,} bytes; an FAQ may be at most {limits.max_bytes:,}",
+            "check that this is the FAQ file; FAQ_MAX_BYTES sets the limit",
+        )
 
 
 def decode_text(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
