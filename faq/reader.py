@@ -66,7 +66,7 @@ def fingerprint(st: os.stat_result) -> Fingerprint:
 
 
 def recently_changed(st: os.stat_result, now_ns: int | None = None) -> bool:
-    """True while the file's timestamps are too fresh to prove nothing changed since.
+    """True while the modification time is too fresh to prove nothing changed since.
 
     Some file systems keep modification times to the second (FAT: two seconds), so an edit
     saved within the same tick keeps the old fingerprint; such a file is read and hashed.
@@ -88,7 +88,7 @@ def _kind(mode: int) -> str:
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return "not a regular file"
+    return "a special file"
 
 
 def check_stat(path: Path, st: os.stat_result, limits: FaqLimits) -> None:
