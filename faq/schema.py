@@ -122,7 +122,26 @@ class ReferenceSpec(_Spec):
 class EntrySpec(_Spec):
     """One question and its answer."""
 
-    model_config = ConfigDict(title="FAQ entry")
+    # defaultSnippets: VS Code's YAML extension offers this skeleton for a new entry.
+    model_config = ConfigDict(
+        title="FAQ entry",
+        json_schema_extra={
+            "defaultSnippets": [
+                {
+                    "label": "new entry",
+                    "description": "an entry with every key to fill in",
+                    "body": {
+                        "id": "${1:new-entry-id}",
+                        "topic": "${2:topic-id}",
+                        "question": "${3:The question, as a patient asks it?}",
+                        "alternates": ["${4:another way to ask}"],
+                        "answer": "${5:The answer.}",
+                        "references": ["${6:reference-key}"],
+                    },
+                }
+            ]
+        },
+    )
 
     id: Id = Field(description="Never change an id once published: QR codes and links use it.")
     topic: Text = Field(description="The id of the topic (under 'topics') it is listed under.")
@@ -151,7 +170,22 @@ class EntrySpec(_Spec):
 class NotCoveredSpec(_Spec):
     """A subject the FAQ deliberately does not answer (for example medicines and doses)."""
 
-    model_config = ConfigDict(title="Not covered")
+    model_config = ConfigDict(
+        title="Not covered",
+        json_schema_extra={
+            "defaultSnippets": [
+                {
+                    "label": "new not_covered item",
+                    "body": {
+                        "id": "${1:subject-id}",
+                        "topic": "${2:short words naming the subject}",
+                        "phrasings": ["${3:how a patient asks}", "${4:}", "${5:}"],
+                        "reply": "${6:The honest reply.}",
+                    },
+                }
+            ]
+        },
+    )
 
     id: Id = Field(description="Lowercase words joined by '-', like entry ids.")
     topic: Text = Field(description="Short words naming the subject, used in reports.")
