@@ -27,6 +27,7 @@ from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from rapidfuzz import process
 
 from faq import schema
@@ -60,10 +61,11 @@ from faq.schema import (
     TopicSpec,
     UrgentRuleSpec,
     UrgentSpec,
+    ValueKind,
     bounds_of,
     choices_of,
-    default_of,
     keys_of,
+    value_kind,
 )
 from faq.syntax import CURLY_QUOTES, describe
 from faq.text import words
@@ -288,7 +290,7 @@ class _Parser:
         self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str, what: str
     ) -> str | None:
         """A text value; optional text falls back to its declared default ("" may be typed)."""
-        field = spec.model_fields[key]
+        field = _declared(spec, key, "text")
         default = None if field.is_required() else field.get_default(call_default_factory=True)
         node = fields.get(key)
         if node is None:
@@ -298,12 +300,17 @@ class _Parser:
     def number_field(
         self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str, what: str
     ) -> float:
+        """A number within its declared bounds; its declared default when absent or wrong."""
+        field = _declared(spec, key, "number")
         node = fields.get(key)
         value = self.number(node, what, spec, key) if node is not None else None
-        return float(default_of(spec, key)) if value is None else value
+        return float(field.get_default(call_default_factory=True)) if value is None else value
 
-    def string_list(self, fields: dict[str, yaml.Node], key: str) -> list[tuple[yaml.Node, str]]:
-        """The items of an optional list of texts under `key`, with their nodes."""
+    def string_list(
+        self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str
+    ) -> list[tuple[yaml.Node, str]]:
+        """The items of a list of texts under `key`, with their nodes (none if absent)."""
+        _declared(spec, key, "texts")
         empty: list[tuple[yaml.Node, str]] = []
         return self.optional(fields, key, lambda n: list(self.strings(n, key)), empty)
 
@@ -491,8 +498,10 @@ class _Parser:
         if fields is None:
             return None
         name = self.text_field(fields, UrgentRuleSpec, "name", "urgent rule name")
-        any_of = [self._pattern(n, p) for n, p in self.string_list(fields, "any")]
-        all_of = [self._pattern(n, p) for n, p in self.string_list(fields, "all_of")]
+        any_of = [self._pattern(n, p) for n, p in self.string_list(fields, UrgentRuleSpec, "any")]
+        all_of = [
+            self._pattern(n, p) for n, p in self.string_list(fields, UrgentRuleSpec, "all_of")
+        ]
         if "any" in fields and not any_of:
             self.report(fields["any"], "an urgent rule needs at least one pattern under 'any'")
         if name is None or not any_of or None in any_of or None in all_of:
@@ -684,7 +693,7 @@ class _Parser:
             )
         kind: EntryKind = "info" if kind_text == "info" else "medical"
         question = self.text_field(fields, EntrySpec, "question", "question")
-        alternates = [v for _, v in self.string_list(fields, "alternates")]
+        alternates = [v for _, v in self.string_list(fields, EntrySpec, "alternates")]
         if "alternates" in fields and len(alternates) < MIN_ALTERNATES:
             self.report(
                 fields["alternates"],
@@ -697,7 +706,7 @@ class _Parser:
             self._check_placeholders(fields["answer"], answer, f"the answer of {label}")
         refs: list[Reference] = []
         unknown_refs = 0
-        for ref_node, key in self.string_list(fields, "references"):
+        for ref_node, key in self.string_list(fields, EntrySpec, "references"):
             if key in references:
                 refs.append(references[key][0])
             else:
@@ -714,7 +723,7 @@ class _Parser:
                 f"{label} is a medical answer without references",
                 "add 'references: [key]', or 'kind: info' if it is not medical",
             )
-        see_also = tuple(v for _, v in self.string_list(fields, "see_also"))
+        see_also = tuple(v for _, v in self.string_list(fields, EntrySpec, "see_also"))
         if entry_id is None or topic is None or question is None or answer is None:
             return None
         return Entry(
@@ -741,7 +750,7 @@ class _Parser:
             item_id = self._id(fields["id"], "not_covered id") if "id" in fields else None
             label = f"not_covered {item_id!r}" if item_id else "this not_covered item"
             topic = self.text_field(fields, NotCoveredSpec, "topic", f"the topic of {label}")
-            phrasings = [v for _, v in self.string_list(fields, "phrasings")]
+            phrasings = [v for _, v in self.string_list(fields, NotCoveredSpec, "phrasings")]
             if "phrasings" in fields and len(phrasings) < MIN_NOT_COVERED_PHRASINGS:
                 self.report(
                     fields["phrasings"],
@@ -868,3 +877,15 @@ def _phrasing_locations(
         for entry, fields in entries
         for i, node in enumerate(_phrasing_nodes(fields, "question", "alternates"))
     }
+
+
+def _declared(spec: type[BaseModel], key: str, kind: ValueKind) -> FieldInfo:
+    """The schema's field for `key`, which must be declared as the kind being read.
+
+    Reading a value as another kind than the schema declares is a programming mistake;
+    it fails every test that reaches it rather than letting checker and schema drift.
+    """
+    declared = value_kind(spec, key)
+    if declared != kind:
+        raise TypeError(f"{spec.__name__}.{key} is declared as {declared}, read as {kind}")
+    return spec.model_fields[key]

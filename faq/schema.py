@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -225,7 +225,7 @@ class FaqFileSpec(_Spec):
     )
 
 
-def _every_section() -> tuple[type[BaseModel], ...]:
+def every_section() -> tuple[type[BaseModel], ...]:
     return (
         FaqFileSpec,
         ClinicSpec,
@@ -241,7 +241,7 @@ def _every_section() -> tuple[type[BaseModel], ...]:
 
 # Every key the file may hold, so a syntax error can tell "a key on the wrong line" from
 # "a ':' inside text".
-ALL_KEYS = frozenset(key for spec in _every_section() for key in spec.model_fields)
+ALL_KEYS = frozenset(key for spec in every_section() for key in spec.model_fields)
 
 
 def keys_of(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -261,13 +261,26 @@ def bounds_of(model: type[BaseModel], key: str) -> tuple[float, float]:
     return low, high
 
 
-def default_of(model: type[BaseModel], key: str) -> Any:
-    return model.model_fields[key].get_default(call_default_factory=True)
-
-
 def choices_of(model: type[BaseModel], key: str) -> tuple[str, ...]:
     """The allowed words of a field declared as a Literal."""
     return tuple(getattr(model.model_fields[key].annotation, "__args__", ()))
+
+
+ValueKind = Literal["text", "number", "texts", "section"]
+
+
+def value_kind(model: type[BaseModel], key: str) -> ValueKind:
+    """How a field's value is written: text, a number, a list of texts, or a section."""
+    annotation = model.model_fields[key].annotation
+    if annotation is float:
+        return "number"
+    if annotation is str or get_origin(annotation) is Literal:
+        return "text"
+    if get_origin(annotation) is list:
+        (item,) = get_args(annotation)
+        if item is str or (get_origin(item) is Annotated and get_args(item)[0] is str):
+            return "texts"
+    return "section"
 
 
 def json_schema() -> dict[str, Any]:

@@ -213,3 +213,19 @@ def test_checker_enforces_each_declared_value_type(
     found = [p for p in problems if p.severity == "error" and p.line in (line, line + 1)]
     assert found, problems
     assert any("must be text" in p.message or "must be a list" in p.message for p in found)
+
+
+def test_value_kinds_are_read_from_the_declarations() -> None:
+    """The checker's reader for each key (text, number, list of texts) follows the models."""
+    assert schema.value_kind(FaqFileSpec, "version") == "number"
+    assert schema.value_kind(FaqFileSpec, "clinic") == "section"
+    assert schema.value_kind(schema.EntrySpec, "kind") == "text"
+    assert schema.value_kind(schema.EntrySpec, "alternates") == "texts"
+    assert schema.value_kind(schema.TopicSpec, "title") == "text"
+    assert schema.value_kind(schema.MatchingSpec, "margin") == "number"
+    kinds = {
+        schema.value_kind(spec, key)
+        for spec in schema.every_section()
+        for key in spec.model_fields
+    }
+    assert kinds == {"text", "number", "texts", "section"}
