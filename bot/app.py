@@ -101,7 +101,7 @@ def build_application(settings: Settings) -> BotApp:
 async def _post_init(app: BotApp) -> None:
     data = app.bot_data
     settings = data.settings
-    live = LiveFAQ(settings.faq_path)
+    live = LiveFAQ(settings.faq_path, limits=settings.faq_limits)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
     data_dir = settings.bot_data_dir

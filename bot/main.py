@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _console(settings: Settings) -> int:
     try:
         return run_console(
-            LiveFAQ(settings.faq_path),
+            LiveFAQ(settings.faq_path, limits=settings.faq_limits),
             sys.stdin,
             sys.stdout,
             settings.retention_days,

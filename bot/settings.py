@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from faq.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, FaqLimits
+
 TELEGRAM_API = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
@@ -31,6 +33,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=90, ge=1, le=3650)
     bot_hash_secret: SecretStr | None = None
     faq_reload_seconds: float = Field(default=2.0, gt=0, le=60)
+    # A larger FAQ is refused before it is read or parsed (see faq/reader.py).
+    faq_max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=10_000, le=100_000_000)
+    faq_max_entries: int = Field(default=DEFAULT_MAX_ENTRIES, ge=1, le=100_000)
     flood_max_messages: int = Field(default=8, ge=1)
     flood_window_seconds: float = Field(default=30.0, gt=0)
     webhook_url: str | None = None
@@ -97,6 +102,10 @@ class Settings(BaseSettings):
         if self.webhook_url and not self.webhook_url.startswith("https://"):
             raise ValueError("WEBHOOK_URL must be an https:// address (Telegram requires it)")
         return self
+
+    @property
+    def faq_limits(self) -> FaqLimits:
+        return FaqLimits(max_bytes=self.faq_max_bytes, max_entries=self.faq_max_entries)
 
     @property
     def token(self) -> str | None:

@@ -20,7 +20,8 @@ from faq.loader import check_faq, load_faq, resolve_path
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, matcher_for
 from faq.model import FAQ
 from faq.problems import FAQError
-from faq.selftest import self_test
+from faq.reader import FaqLimits
+from faq.selftest import self_test, self_test_summary
 from faq.translation_check import add_translation_problems
 from faq.translations import Translation, with_translations
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-self-test", action="store_true", help="skip the held-out phrasing self-test"
     )
+    check.add_argument("-v", "--verbose", action="store_true", help="list every self-test finding")
     check.set_defaults(handler=cmd_check)
 
     ask = sub.add_parser("ask", parents=[common], help="show what the bot would decide")
@@ -98,18 +100,26 @@ def _faq(args: argparse.Namespace) -> FAQ:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = resolve_path(args.path or getattr(args, "faq", None))
-    faq, problems = check_faq(path)
-    if faq is not None and not args.no_self_test:
-        problems = sorted([*problems, *self_test(matcher_for(faq))])
-    problems = sorted([*problems, *content_warnings(faq)])
-    faq, problems = add_translation_problems(faq, problems, verbose=getattr(args, "verbose", False))
-    for problem in problems:
+    try:
+        limits = FaqLimits.from_env()
+    except ValueError as exc:
+        print(f"invalid setting: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    faq, problems = check_faq(path, limits=limits)
+    problems = [*problems, *content_warnings(faq)]
+    faq, problems = add_translation_problems(faq, problems, verbose=args.verbose)
+    findings = [] if faq is None or args.no_self_test else self_test(matcher_for(faq))
+    if findings and not args.verbose:
+        shown = sorted([*problems, self_test_summary(findings)])
+    else:
+        shown = sorted([*problems, *findings])
+    for problem in shown:
         print(problem)
     if faq is None:
         errors = sum(p.severity == "error" for p in problems)
         print(f"{path}: {errors} error{'s' * (errors != 1)}; the bot keeps using the last good FAQ")
         return EXIT_INVALID
-    warnings = len(problems)
+    warnings = len(problems) + len(findings)
     phrasings = sum(len(e.phrasings) for e in faq.entries)
     print(
         f"{path}: OK: {len(faq.entries)} entries, {phrasings} phrasings, "

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 # One definition of a placeholder, shared with the FAQ checker.
-from faq.loader import _PLACEHOLDER
+from faq.loader import PLACEHOLDER
 from faq.model import FAQ
 
 # Texts whose English wording is in the FAQ file itself: key -> that English text.
@@ -78,7 +78,7 @@ TEXT_KEYS: tuple[str, ...] = (*FAQ_TEXTS, *BOT_TEXTS, *sorted(OTHER_TEXTS))
 
 def placeholders(text: str) -> frozenset[str]:
     """The `{name}` placeholders in `text`, read as the FAQ checker reads them."""
-    return frozenset(m.group() for m in _PLACEHOLDER.finditer(text))
+    return frozenset(m.group() for m in PLACEHOLDER.finditer(text))
 
 
 def english_placeholders(faq: FAQ, key: str) -> frozenset[str] | None:

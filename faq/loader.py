@@ -4,6 +4,15 @@ Staff edit this file by hand, so the checker is strict but explains itself: ever
 carries the line and column where it is, and a hint when one helps. YAML is only *composed*
 (parsed into nodes), never constructed into Python objects, so a tag such as
 ``!!python/object`` can never run code; values are read from the nodes directly.
+
+Which keys each section has, which are required and what type each value is come from the
+declared schema (faq/schema.py); this module adds the locations, the plain-words messages
+and the checks across the file (ids, references, phrasings, lengths).
+
+PyYAML's compose step is used rather than ruamel.yaml: it already gives every node its
+start and end marks (line, column, index), its safe loader refuses to construct objects,
+and it is the dependency the project already has; ruamel's round-trip preservation of
+comments is not needed, since the checker never writes the file.
 """
 
 from __future__ import annotations
@@ -17,36 +26,60 @@ from types import MappingProxyType
 from typing import TypeVar
 
 import yaml
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from rapidfuzz import process
 
-from faq.limits import MESSAGE_LIMIT, answer_message_length
+from faq import schema
+from faq.limits import LAYOUT_ALLOWANCE, MESSAGE_LIMIT, answer_message_length
 from faq.model import (
     CONTACT_PLACEHOLDER,
     FAQ,
     Clinic,
     Entry,
     EntryKind,
+    NotCovered,
     Reference,
     Thresholds,
     Topic,
     UrgentRule,
 )
 from faq.problems import FAQError, Problem, Severity
+from faq.reader import FaqLimits, FaqReadError, check_size, decode_text, read_file
+from faq.schema import (
+    ALL_KEYS,
+    MAX_ID_LENGTH,
+    MAX_TOPIC_TITLE,
+    MIN_ALTERNATES,
+    MIN_NOT_COVERED_PHRASINGS,
+    ClinicSpec,
+    EntrySpec,
+    FaqFileSpec,
+    MatchingSpec,
+    NotCoveredSpec,
+    ReferenceSpec,
+    TopicSpec,
+    UrgentRuleSpec,
+    UrgentSpec,
+    ValueKind,
+    bounds_of,
+    choices_of,
+    keys_of,
+    value_kind,
+)
+from faq.syntax import CURLY_QUOTES, describe
 from faq.text import words
 from faq.urgent import compile_pattern
 
 DEFAULT_FAQ_PATH = Path(__file__).parent / "data" / "faq.yaml"
-MIN_ALTERNATES = 8
-# Buttons carry "a:<id>" and similar in 64 bytes of callback data; ids stay well inside that.
-MAX_ID_LENGTH = 48
-MAX_TOPIC_TITLE = 40
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
+_ID = re.compile(schema.ID_PATTERN)
+PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
 # Text damaged by a wrong character-set conversion: Thai letters standing in for quotes
 # (the source post's "they\u0e42re"), UTF-8 read as Windows-1252 ("â€™", "Ã©"), or the
 # replacement character left where a byte could not be decoded.
-_MOJIBAKE = re.compile(r"[\u0e00-\u0e7f\ufffd]|â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
+MOJIBAKE = re.compile(r"[\u0e00-\u0e7f\ufffd]|â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
+_CURLY_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c"}
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -64,23 +97,7 @@ _PLAIN_TAGS = frozenset(
         "tag:yaml.org,2002:timestamp",
     }
 )
-
 T = TypeVar("T")
-
-TOP_KEYS_REQUIRED = (
-    "version",
-    "clinic",
-    "disclaimer",
-    "urgent",
-    "fallback",
-    "topics",
-    "references",
-    "entries",
-)
-TOP_KEYS_OPTIONAL = ("matching", "synonyms")
-ENTRY_KEYS_REQUIRED = ("id", "topic", "question", "alternates", "answer")
-ENTRY_KEYS_OPTIONAL = ("kind", "references", "see_also")
-CLINIC_KEYS = ("phone", "email", "address", "hours", "website")
 
 
 def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -91,27 +108,39 @@ def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(from_env) if from_env else DEFAULT_FAQ_PATH
 
 
-def load_faq(path: str | os.PathLike[str] | None = None) -> FAQ:
+def load_faq(path: str | os.PathLike[str] | None = None, *, limits: FaqLimits | None = None) -> FAQ:
     """The validated FAQ, or FAQError listing every error. Warnings are not raised."""
-    faq, problems = check_faq(path)
+    faq, problems = check_faq(path, limits=limits)
     if faq is None:
         raise FAQError(problems)
     return faq
 
 
 def check_faq(
-    path: str | os.PathLike[str] | None = None, raw: bytes | None = None
+    path: str | os.PathLike[str] | None = None,
+    raw: bytes | None = None,
+    *,
+    limits: FaqLimits | None = None,
 ) -> tuple[FAQ | None, list[Problem]]:
     """Every problem in the file (errors and warnings), and the FAQ if there were no errors.
 
     `raw` is the file's content when the caller has already read it, so that exactly the
-    bytes it fingerprinted are the ones checked.
+    bytes it fingerprinted are the ones checked. `limits` caps the file's size and its
+    number of entries (default: FaqLimits()).
     """
     where = resolve_path(path)
-    text, problems = _read_text(where, raw)
+    caps = limits or FaqLimits()
+    try:
+        if raw is None:
+            raw, _ = read_file(where, caps)
+        else:
+            check_size(where, len(raw), caps)
+    except FaqReadError as exc:
+        return None, [exc.problem]
+    text, problems = decode_text(where, raw)
     if text is None:
         return None, problems
-    parser = _Parser(str(where), text)
+    parser = _Parser(str(where), text, caps)
     faq = parser.parse()
     problems = sorted([*problems, *parser.problems])
     if any(p.severity == "error" for p in problems):
@@ -119,69 +148,13 @@ def check_faq(
     return faq, problems
 
 
-def _read_text(path: Path, raw: bytes | None = None) -> tuple[str | None, list[Problem]]:
-    name = str(path)
-
-    def fail(
-        message: str, line: int = 1, col: int = 1, hint: str = ""
-    ) -> tuple[None, list[Problem]]:
-        return None, [Problem(name, line, col, message, hint)]
-
-    try:
-        raw = path.read_bytes() if raw is None else raw
-    except FileNotFoundError:
-        return fail("file not found", hint="check the path, or set FAQ_PATH")
-    except OSError as exc:
-        return fail(f"cannot read the file: {exc.strerror or exc}")
-    if not raw.strip():
-        return fail("the file is empty", hint="restore the last good version from backup or git")
-    if b"\x00" in raw:
-        return fail(
-            "this is a binary file, not YAML text",
-            hint="save the FAQ as plain text (UTF-8), not as a word-processor document",
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail(
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} is invalid here)",
-            line,
-            col,
-            hint="save the file with UTF-8 encoding",
-        )
-    # YAML treats these as line breaks, so one pasted into an answer cuts it short and
-    # leads to a baffling syntax error further on; name the real culprit instead.
-    breaks = [
-        Problem(
-            name,
-            n,
-            col + 1,
-            f"invisible line-break character U+{ord(ch):04X}",
-            "delete it; it usually comes from text copied out of Word or a web page",
-        )
-        for n, line in enumerate(text.split("\n"), start=1)
-        for col, ch in enumerate(line)
-        if ch in "\u2028\u2029\x85"
-    ]
-    if breaks:
-        return None, breaks
-    tabs = [
-        Problem(name, n, line.index("\t") + 1, "tab character", "YAML needs spaces for indentation")
-        # split("\n"), not splitlines(): YAML and editors count only line feeds as lines.
-        for n, line in enumerate(text.split("\n"), start=1)
-        if "\t" in line
-    ]
-    return (None, tabs) if tabs else (text, [])
-
-
 class _Parser:
     """Walks the composed YAML nodes, collecting problems and building the FAQ."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, limits: FaqLimits) -> None:
         self.path = path
         self.text = text
+        self.limits = limits
         self.problems: list[Problem] = []
         self._seen_nodes: set[int] = set()
 
@@ -200,7 +173,7 @@ class _Parser:
         col = index - (self.text.rfind("\n", 0, index) + 1) + 1
         self.problems.append(Problem(self.path, line, col, message, hint))
 
-    # -- typed readers -----------------------------------------------------------------
+    # -- typed readers, driven by the schema ----------------------------------------------
 
     def _visit(self, node: yaml.Node) -> bool:
         if node.tag not in _PLAIN_TAGS:
@@ -213,26 +186,30 @@ class _Parser:
         return True
 
     def mapping(
-        self,
-        node: yaml.Node,
-        what: str,
-        required: tuple[str, ...],
-        optional: tuple[str, ...] = (),
+        self, node: yaml.Node, what: str, spec: type[BaseModel] | None
     ) -> dict[str, yaml.Node] | None:
+        """The section's keys and value nodes; `spec` names its keys (None: any keys)."""
         if not self._visit(node):
             return None
         if not isinstance(node, yaml.MappingNode):
             self.report(node, f"{what} must be a mapping of 'key: value' lines")
             return None
-        out: dict[str, yaml.Node] = {}
+        required, optional = keys_of(spec) if spec else ((), ())
         allowed = (*required, *optional)
+        out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str) or not key:
                 self.report(key_node, f"{what} has a key that is not a plain word")
                 continue
             if key in out:
-                self.report(key_node, f"duplicate key {key!r} in {what}", "keep only one")
+                # Two ids in one entry is what a new entry without its '- ' looks like.
+                hint = (
+                    "to start a new item here, put '- ' in front of 'id:'"
+                    if key == "id"
+                    else "keep only one"
+                )
+                self.report(key_node, f"duplicate key {key!r} in {what}", hint)
                 continue
             if allowed and key not in allowed:
                 guess = process.extractOne(key, allowed, score_cutoff=70)
@@ -257,18 +234,40 @@ class _Parser:
         if not self._visit(node):
             return None
         if not isinstance(node, yaml.ScalarNode):
-            self.report(node, f"{what} must be text, not a list or mapping")
+            # "- email: what is your address" is a valid one-line pair, so YAML reports
+            # nothing; the ': ' inside the text is the real mistake.
+            one_line_pair = (
+                isinstance(node, yaml.MappingNode)
+                and len(node.value) == 1
+                and node.value[0][1].end_mark.line == node.start_mark.line
+            )
+            hint = "a ':' inside text needs the whole text in quotes" if one_line_pair else ""
+            self.report(node, f"{what} must be text, not a list or mapping", hint)
             return None
         value = "" if node.tag == _NULL else str(node.value)
         if not value.strip() and not allow_empty:
             self.report(node, f"{what} is empty")
             return None
-        if bad := _MOJIBAKE.search(value):
+        if bad := MOJIBAKE.search(value):
             self._report_mojibake(node, bad.group())
             return None
-        return value.strip()
+        value = value.strip()
+        if (
+            node.style is None
+            and len(value) > 1
+            and value[:1] in CURLY_QUOTES
+            and value[-1:] == _CURLY_PAIRS.get(value[0])
+        ):
+            self.report(
+                node,
+                f"{what} is wrapped in curly quotes {value[0]} {value[-1]}, which YAML "
+                "keeps as part of the text, so patients would see them",
+                'delete them, or retype them as straight quotes ("...")',
+                severity="warning",
+            )
+        return value
 
-    def number(self, node: yaml.Node, what: str, low: float, high: float) -> float | None:
+    def number(self, node: yaml.Node, what: str, spec: type[BaseModel], key: str) -> float | None:
         if not self._visit(node):
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
@@ -281,21 +280,65 @@ class _Parser:
         if not math.isfinite(value):
             self.report(node, f"{what} must be a plain number such as 0.45, not {node.value!r}")
             return None
+        low, high = bounds_of(spec, key)
         if not low <= value <= high:
             self.report(node, f"{what} must be between {low:g} and {high:g}, not {value:g}")
             return None
         return value
 
-    def string_list(self, fields: dict[str, yaml.Node], key: str) -> list[tuple[yaml.Node, str]]:
-        """The items of an optional list of texts under `key`, with their nodes."""
+    def text_field(
+        self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str, what: str
+    ) -> str | None:
+        """A text value; optional text falls back to its declared default ("" may be typed)."""
+        field = _declared(spec, key, "text")
+        default = None if field.is_required() else field.get_default(call_default_factory=True)
+        node = fields.get(key)
+        if node is None:
+            return default if isinstance(default, str) else None
+        return self.string(node, what, allow_empty=default == "")
+
+    def number_field(
+        self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str, what: str
+    ) -> float:
+        """A number within its declared bounds; its declared default when absent or wrong."""
+        field = _declared(spec, key, "number")
+        node = fields.get(key)
+        value = self.number(node, what, spec, key) if node is not None else None
+        return float(field.get_default(call_default_factory=True)) if value is None else value
+
+    def string_list(
+        self, fields: dict[str, yaml.Node], spec: type[BaseModel], key: str
+    ) -> list[tuple[yaml.Node, str]]:
+        """The items of a list of texts under `key`, with their nodes (none if absent)."""
+        _declared(spec, key, "texts")
         empty: list[tuple[yaml.Node, str]] = []
         return self.optional(fields, key, lambda n: list(self.strings(n, key)), empty)
 
     def strings(self, node: yaml.Node, what: str) -> Iterator[tuple[yaml.Node, str]]:
         for item in self.sequence(node, what) or ():
             value = self.string(item, f"each item of {what}")
-            if value is not None:
+            if value is not None and not self._joined_item(item):
                 yield item, value
+
+    def _joined_item(self, item: yaml.Node) -> bool:
+        """True (and reported) if a '- ' item indented too far was joined to the one above.
+
+        YAML reads "- one" followed by a deeper "- two" as the single text "one - two",
+        with no error; the second dash, on a line of its own, is the mistake.
+        """
+        if getattr(item, "style", None) is not None or item.start_mark.line == item.end_mark.line:
+            return False
+        span = self.text[item.start_mark.index : item.end_mark.index]
+        joined = re.search(r"\n[ ]*(- )", span)
+        if joined is None:
+            return False
+        self.report_at(
+            item.start_mark.index + joined.start(1),
+            "this '- ' item is indented further than the items above, so YAML joined it "
+            "to the item before",
+            "line its '- ' up with the '- ' of the other items",
+        )
+        return True
 
     def _report_mojibake(self, node: yaml.Node, bad: str) -> None:
         start, end = node.start_mark.index, node.end_mark.index
@@ -320,23 +363,29 @@ class _Parser:
         value = read(node)
         return default if value is None else value
 
-    # -- the document ------------------------------------------------------------------
-
-    def parse(self) -> FAQ | None:
-        try:
-            root = yaml.compose(self.text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            # "found unexpected end of stream" is found at the end of the file; where the
-            # unclosed quote or bracket opened (the context) is what staff need.
-            if "end of stream" in (exc.problem or "") and exc.context_mark is not None:
-                mark = exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
-            self.problems.append(
-                Problem(self.path, line, col, f"YAML syntax error: {message}", _syntax_hint(exc))
+    def capped(self, node: yaml.Node, what: str, noun: str) -> list[yaml.Node] | None:
+        """A list section's items, refused whole when it holds more than the entry cap."""
+        items = self.sequence(node, what)
+        cap = self.limits.max_entries
+        if items is not None and len(items) > cap:
+            self.report(
+                items[cap],
+                f"there are {len(items):,} {noun}; the bot accepts at most {cap:,}",
+                "check that this is the FAQ file; FAQ_MAX_ENTRIES sets the limit",
             )
             return None
+        return items
+
+    # -- the document ------------------------------------------------------------------
+
+    def compose(self) -> yaml.Node | None:
+        try:
+            return yaml.compose(self.text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            found = describe(self.text, exc, ALL_KEYS)
+            self.problems.append(
+                Problem(self.path, found.line, found.col, found.message, found.hint)
+            )
         except yaml.reader.ReaderError as exc:
             # A character YAML does not allow, such as a word processor's line break.
             self.report_at(
@@ -344,28 +393,29 @@ class _Parser:
                 f"character {exc.character!r} is not allowed in YAML",
                 "delete it, or retype the line in a plain-text editor",
             )
-            return None
         except yaml.YAMLError as exc:
             self.problems.append(Problem(self.path, 1, 1, f"YAML error: {exc}"))
-            return None
         except RecursionError:
             self.problems.append(
                 Problem(self.path, 1, 1, "the file is nested far too deeply to be an FAQ")
             )
-            return None
+        return None
+
+    def parse(self) -> FAQ | None:
+        root = self.compose()
         if root is None:
-            self.problems.append(Problem(self.path, 1, 1, "the file holds no YAML content"))
+            if not self.problems:
+                self.problems.append(Problem(self.path, 1, 1, "the file holds no YAML content"))
             return None
-        top = self.mapping(root, "the top level", TOP_KEYS_REQUIRED, TOP_KEYS_OPTIONAL)
+        top = self.mapping(root, "the top level", FaqFileSpec)
         if top is None:
             return None
         if "version" in top:
-            version = self.number(top["version"], "version", 1, 1)
-            del version  # only version 1 exists; the check above is the point
+            self.number(top["version"], "version", FaqFileSpec, "version")
         clinic = self._clinic(top["clinic"]) if "clinic" in top else None
-        disclaimer = self.string(top["disclaimer"], "disclaimer") if "disclaimer" in top else None
+        disclaimer = self.text_field(top, FaqFileSpec, "disclaimer", "disclaimer")
         urgent = self._urgent(top["urgent"]) if "urgent" in top else None
-        fallback = self.string(top["fallback"], "fallback") if "fallback" in top else None
+        fallback = self.text_field(top, FaqFileSpec, "fallback", "fallback")
         for key, text in (("disclaimer", disclaimer), ("fallback", fallback)):
             if text is not None:
                 self._check_placeholders(top[key], text, f"the {key}")
@@ -375,6 +425,7 @@ class _Parser:
         synonyms = self.optional(top, "synonyms", self._synonyms, no_synonyms)
         references = self._references(top["references"]) if "references" in top else {}
         entries = self._entries(top["entries"], topics, references) if "entries" in top else []
+        not_covered = self._not_covered_section(top)
         if self.problems and any(p.severity == "error" for p in self.problems):
             return None
         assert clinic
@@ -393,15 +444,16 @@ class _Parser:
             synonyms=synonyms,
             references=tuple(ref for ref, _ in references.values()),
             entries=tuple(entry for entry, _ in entries),
+            not_covered=tuple(item for item, _ in not_covered),
             phrasing_locations=MappingProxyType(_phrasing_locations(entries)),
         )
-        self._check_whole(faq, entries, topics, references)
+        self._check_whole(faq, entries, not_covered, topics, references)
         if any(p.severity == "error" for p in self.problems):
             return None
         return faq
 
     def _check_placeholders(self, node: yaml.Node, text: str, what: str) -> None:
-        for bad in _PLACEHOLDER.finditer(text):
+        for bad in PLACEHOLDER.finditer(text):
             if bad.group() != CONTACT_PLACEHOLDER:
                 self.report(
                     node,
@@ -410,29 +462,23 @@ class _Parser:
                 )
 
     def _clinic(self, node: yaml.Node) -> Clinic | None:
-        fields = self.mapping(node, "clinic", ("name", "contact_missing"), CLINIC_KEYS)
+        fields = self.mapping(node, "clinic", ClinicSpec)
         if fields is None:
             return None
-        name = self.string(fields["name"], "clinic name") if "name" in fields else None
-        missing = (
-            self.string(fields["contact_missing"], "clinic contact_missing")
-            if "contact_missing" in fields
-            else None
-        )
-        details = {
-            key: self.string(fields[key], f"clinic {key}", allow_empty=True) or ""
-            for key in CLINIC_KEYS
-            if key in fields
+        values = {
+            key: self.text_field(fields, ClinicSpec, key, f"clinic {key}")
+            for key in ClinicSpec.model_fields
+            if key in fields or not ClinicSpec.model_fields[key].is_required()
         }
-        if name is None or missing is None:
+        if values.get("name") is None or values.get("contact_missing") is None:
             return None
-        return Clinic(name=name, contact_missing=missing, **details)
+        return Clinic(**{key: value or "" for key, value in values.items()})
 
     def _urgent(self, node: yaml.Node) -> tuple[str, tuple[UrgentRule, ...]] | None:
-        fields = self.mapping(node, "urgent", ("message", "rules"))
+        fields = self.mapping(node, "urgent", UrgentSpec)
         if fields is None:
             return None
-        message = self.string(fields["message"], "urgent message") if "message" in fields else None
+        message = self.text_field(fields, UrgentSpec, "message", "urgent message")
         if message is not None:
             self._check_placeholders(fields["message"], message, "the urgent message")
         rules: list[UrgentRule] = []
@@ -448,12 +494,14 @@ class _Parser:
         return message, tuple(rules)
 
     def _urgent_rule(self, node: yaml.Node) -> UrgentRule | None:
-        fields = self.mapping(node, "an urgent rule", ("name", "any"), ("all_of",))
+        fields = self.mapping(node, "an urgent rule", UrgentRuleSpec)
         if fields is None:
             return None
-        name = self.string(fields["name"], "urgent rule name") if "name" in fields else None
-        any_of = [self._pattern(n, p) for n, p in self.string_list(fields, "any")]
-        all_of = [self._pattern(n, p) for n, p in self.string_list(fields, "all_of")]
+        name = self.text_field(fields, UrgentRuleSpec, "name", "urgent rule name")
+        any_of = [self._pattern(n, p) for n, p in self.string_list(fields, UrgentRuleSpec, "any")]
+        all_of = [
+            self._pattern(n, p) for n, p in self.string_list(fields, UrgentRuleSpec, "all_of")
+        ]
         if "any" in fields and not any_of:
             self.report(fields["any"], "an urgent rule needs at least one pattern under 'any'")
         if name is None or not any_of or None in any_of or None in all_of:
@@ -496,12 +544,12 @@ class _Parser:
 
     def _topics(self, node: yaml.Node) -> dict[str, tuple[Topic, yaml.Node]]:
         topics: dict[str, tuple[Topic, yaml.Node]] = {}
-        for item in self.sequence(node, "topics") or ():
-            fields = self.mapping(item, "a topic", ("id", "title"))
+        for item in self.capped(node, "topics", "topics") or ():
+            fields = self.mapping(item, "a topic", TopicSpec)
             if not fields or "id" not in fields or "title" not in fields:
                 continue
             topic_id = self._id(fields["id"], "topic id")
-            title = self.string(fields["title"], "topic title")
+            title = self.text_field(fields, TopicSpec, "title", "topic title")
             if topic_id is None or title is None:
                 continue
             if len(title) > MAX_TOPIC_TITLE:
@@ -522,26 +570,11 @@ class _Parser:
         return topics
 
     def _thresholds(self, node: yaml.Node) -> Thresholds | None:
-        fields = self.mapping(
-            node, "matching", (), ("answer_threshold", "clarify_threshold", "margin")
-        )
+        fields = self.mapping(node, "matching", MatchingSpec)
         if fields is None:
             return None
-        default = Thresholds()
-        answer = self.optional(
-            fields,
-            "answer_threshold",
-            lambda n: self.number(n, "answer_threshold", 0.05, 1.0),
-            default.answer,
-        )
-        clarify = self.optional(
-            fields,
-            "clarify_threshold",
-            lambda n: self.number(n, "clarify_threshold", 0.05, 1.0),
-            default.clarify,
-        )
-        margin = self.optional(
-            fields, "margin", lambda n: self.number(n, "margin", 0.0, 0.5), default.margin
+        answer, clarify, margin = (
+            self.number_field(fields, MatchingSpec, key, key) for key in MatchingSpec.model_fields
         )
         if clarify > answer:
             self.report(
@@ -577,14 +610,14 @@ class _Parser:
 
     def _references(self, node: yaml.Node) -> dict[str, tuple[Reference, yaml.Node]]:
         out: dict[str, tuple[Reference, yaml.Node]] = {}
-        fields = self.mapping(node, "references", ())
+        fields = self.mapping(node, "references", None)
         for key, value in (fields or {}).items():
-            ref = self.mapping(value, f"reference {key!r}", ("citation",), ("url", "listed_by"))
+            ref = self.mapping(value, f"reference {key!r}", ReferenceSpec)
             if not ref or "citation" not in ref:
                 continue
-            citation = self.string(ref["citation"], f"citation of {key!r}")
-            url = self.optional(ref, "url", lambda n: self.string(n, "url", allow_empty=True), "")
-            listed_by = self.optional(ref, "listed_by", lambda n: self.string(n, "listed_by"), "")
+            citation = self.text_field(ref, ReferenceSpec, "citation", f"citation of {key!r}")
+            url = self.text_field(ref, ReferenceSpec, "url", "url") or ""
+            listed_by = self.text_field(ref, ReferenceSpec, "listed_by", "listed_by") or ""
             if citation:
                 text = f"{citation} {url}".strip() if url else citation
                 key_node = next(k for k, v in node.value if k.value == key)
@@ -613,8 +646,9 @@ class _Parser:
     ) -> list[tuple[Entry, dict[str, yaml.Node]]]:
         entries: list[tuple[Entry, dict[str, yaml.Node]]] = []
         first_line: dict[str, int] = {}
-        for item in self.sequence(node, "entries") or ():
-            fields = self.mapping(item, "an entry", ENTRY_KEYS_REQUIRED, ENTRY_KEYS_OPTIONAL)
+        items = self.capped(node, "entries", "entries")
+        for item in items or ():
+            fields = self.mapping(item, "an entry", EntrySpec)
             if fields is None:
                 continue
             entry = self._entry(fields, item, topics, references)
@@ -642,7 +676,7 @@ class _Parser:
     ) -> Entry | None:
         entry_id = self._id(fields["id"], "entry id") if "id" in fields else None
         label = f"entry {entry_id!r}" if entry_id else "this entry"
-        topic = self.string(fields["topic"], "topic") if "topic" in fields else None
+        topic = self.text_field(fields, EntrySpec, "topic", "topic")
         if topic is not None and topic not in topics:
             guess = process.extractOne(topic, list(topics), score_cutoff=60)
             self.report(
@@ -651,12 +685,16 @@ class _Parser:
                 f"did you mean {guess[0]!r}?" if guess else "add it under 'topics' first",
             )
             topic = None
-        kind_text = self.optional(fields, "kind", lambda n: self.string(n, "kind"), "medical")
-        if kind_text not in ("medical", "info"):
-            self.report(fields["kind"], f"kind must be 'medical' or 'info', not {kind_text!r}")
+        kinds = choices_of(EntrySpec, "kind")
+        kind_text = self.text_field(fields, EntrySpec, "kind", "kind")
+        if kind_text is not None and kind_text not in kinds:
+            self.report(
+                fields["kind"],
+                "kind must be " + " or ".join(repr(k) for k in kinds) + f", not {kind_text!r}",
+            )
         kind: EntryKind = "info" if kind_text == "info" else "medical"
-        question = self.string(fields["question"], "question") if "question" in fields else None
-        alternates = [v for _, v in self.string_list(fields, "alternates")]
+        question = self.text_field(fields, EntrySpec, "question", "question")
+        alternates = [v for _, v in self.string_list(fields, EntrySpec, "alternates")]
         if "alternates" in fields and len(alternates) < MIN_ALTERNATES:
             self.report(
                 fields["alternates"],
@@ -664,14 +702,12 @@ class _Parser:
                 f"add at least {MIN_ALTERNATES}, written the way patients ask",
                 severity="warning",
             )
-        answer = (
-            self.string(fields["answer"], f"the answer of {label}") if "answer" in fields else None
-        )
+        answer = self.text_field(fields, EntrySpec, "answer", f"the answer of {label}")
         if answer is not None:
             self._check_placeholders(fields["answer"], answer, f"the answer of {label}")
         refs: list[Reference] = []
         unknown_refs = 0
-        for ref_node, key in self.string_list(fields, "references"):
+        for ref_node, key in self.string_list(fields, EntrySpec, "references"):
             if key in references:
                 refs.append(references[key][0])
             else:
@@ -688,13 +724,9 @@ class _Parser:
                 f"{label} is a medical answer without references",
                 "add 'references: [key]', or 'kind: info' if it is not medical",
             )
-        see_also = tuple(v for _, v in self.string_list(fields, "see_also"))
-        if None in (entry_id, topic, question, answer):
+        see_also = tuple(v for _, v in self.string_list(fields, EntrySpec, "see_also"))
+        if entry_id is None or topic is None or question is None or answer is None:
             return None
-        assert entry_id
-        assert topic
-        assert question
-        assert answer
         return Entry(
             id=entry_id,
             topic=topic,
@@ -706,12 +738,41 @@ class _Parser:
             see_also=see_also,
         )
 
+    def _not_covered_section(
+        self, top: dict[str, yaml.Node]
+    ) -> list[tuple[NotCovered, dict[str, yaml.Node]]]:
+        out: list[tuple[NotCovered, dict[str, yaml.Node]]] = []
+        if "not_covered" not in top:
+            return out
+        for item in self.capped(top["not_covered"], "not_covered", "not_covered items") or ():
+            fields = self.mapping(item, "a not_covered item", NotCoveredSpec)
+            if fields is None:
+                continue
+            item_id = self._id(fields["id"], "not_covered id") if "id" in fields else None
+            label = f"not_covered {item_id!r}" if item_id else "this not_covered item"
+            topic = self.text_field(fields, NotCoveredSpec, "topic", f"the topic of {label}")
+            phrasings = [v for _, v in self.string_list(fields, NotCoveredSpec, "phrasings")]
+            if "phrasings" in fields and len(phrasings) < MIN_NOT_COVERED_PHRASINGS:
+                self.report(
+                    fields["phrasings"],
+                    f"{label} has {len(phrasings)} phrasings",
+                    f"add at least {MIN_NOT_COVERED_PHRASINGS}, written the way patients ask",
+                )
+            reply = self.text_field(fields, NotCoveredSpec, "reply", f"the reply of {label}")
+            if reply is not None:
+                self._check_placeholders(fields["reply"], reply, f"the reply of {label}")
+            if item_id is None or topic is None or reply is None:
+                continue
+            out.append((NotCovered(item_id, topic, tuple(phrasings), reply), fields))
+        return out
+
     # -- checks across the whole file --------------------------------------------------
 
     def _check_whole(
         self,
         faq: FAQ,
         entries: list[tuple[Entry, dict[str, yaml.Node]]],
+        not_covered: list[tuple[NotCovered, dict[str, yaml.Node]]],
         topics: dict[str, tuple[Topic, yaml.Node]],
         references: dict[str, tuple[Reference, yaml.Node]],
     ) -> None:
@@ -721,27 +782,8 @@ class _Parser:
         for entry, fields in entries:
             used_refs.update(r.key for r in entry.references)
             used_topics.add(entry.topic)
-            for phrasing, p_node in zip(entry.phrasings, _phrasing_nodes(fields), strict=False):
-                key = " ".join(words(phrasing))
-                line = p_node.start_mark.line + 1
-                if key in seen_phrasing:
-                    other_id, other_line = seen_phrasing[key]
-                    if other_id == entry.id:
-                        self.report(
-                            p_node,
-                            f"{phrasing!r} appears twice in entry {entry.id!r} (line {other_line})",
-                            "remove one",
-                            severity="warning",
-                        )
-                    else:
-                        self.report(
-                            p_node,
-                            f"{phrasing!r} is also a phrasing of entry {other_id!r} "
-                            f"(line {other_line})",
-                            "a phrasing may belong to one entry only",
-                        )
-                else:
-                    seen_phrasing[key] = (entry.id, line)
+            nodes = _phrasing_nodes(fields, "question", "alternates")
+            self._check_phrasings(f"entry {entry.id!r}", entry.phrasings, nodes, seen_phrasing)
             for target in entry.see_also:
                 if faq.entry(target) is None or target == entry.id:
                     self.report(
@@ -756,6 +798,26 @@ class _Parser:
                     f"Telegram allows {MESSAGE_LIMIT}",
                     "shorten the answer or split it into two entries",
                 )
+        entry_lines = {entry.id: fields["id"].start_mark.line + 1 for entry, fields in entries}
+        for item, fields in not_covered:
+            first = entry_lines.setdefault(item.id, fields["id"].start_mark.line + 1)
+            if first != fields["id"].start_mark.line + 1:
+                self.report(
+                    fields["id"],
+                    f"not_covered id {item.id!r} is already used on line {first}",
+                    "every entry and not_covered item needs its own id",
+                )
+            label = f"not_covered {item.id!r}"
+            nodes = _phrasing_nodes(fields, None, "phrasings")
+            self._check_phrasings(label, item.phrasings, nodes, seen_phrasing, "error")
+            length = len(faq.fill(item.reply)) + len(faq.disclaimer) + LAYOUT_ALLOWANCE
+            if length > MESSAGE_LIMIT:
+                self.report(
+                    fields["reply"],
+                    f"the reply of {label} would make a {length}-character message; "
+                    f"Telegram allows {MESSAGE_LIMIT}",
+                    "shorten the reply",
+                )
         for key, (ref, key_node) in references.items():
             if key not in used_refs and not ref.listed_by:
                 self.report(
@@ -765,13 +827,46 @@ class _Parser:
             if topic_id not in used_topics:
                 self.report(id_node, f"topic {topic_id!r} has no entries", severity="warning")
 
+    def _check_phrasings(
+        self,
+        label: str,
+        phrasings: tuple[str, ...],
+        nodes: list[yaml.Node],
+        seen: dict[str, tuple[str, int]],
+        repeat: Severity = "warning",
+    ) -> None:
+        """No phrasing twice in the file: `seen` maps each one's words to (owner, line).
 
-def _phrasing_nodes(fields: dict[str, yaml.Node]) -> list[yaml.Node]:
-    """The question's node, then each alternate's, in the order of Entry.phrasings."""
-    nodes = [fields["question"]]
-    alternates = fields.get("alternates")
-    if isinstance(alternates, yaml.SequenceNode):
-        nodes.extend(alternates.value)
+        The same phrasing twice under one owner is `repeat` (harmless for an entry with
+        many alternates; a not_covered item needs its minimum of different ones).
+        """
+        for phrasing, p_node in zip(phrasings, nodes, strict=False):
+            key = " ".join(words(phrasing))
+            if key not in seen:
+                seen[key] = (label, p_node.start_mark.line + 1)
+                continue
+            owner, line = seen[key]
+            if owner == label:
+                self.report(
+                    p_node,
+                    f"{phrasing!r} appears twice in {label} (line {line})",
+                    "remove one",
+                    severity=repeat,
+                )
+            else:
+                self.report(
+                    p_node,
+                    f"{phrasing!r} is also a phrasing of {owner} (line {line})",
+                    "a phrasing may belong to one entry only",
+                )
+
+
+def _phrasing_nodes(fields: dict[str, yaml.Node], first: str | None, rest: str) -> list[yaml.Node]:
+    """The nodes of the phrasings in order: `first`'s node, then each item under `rest`."""
+    nodes = [fields[first]] if first else []
+    items = fields.get(rest)
+    if isinstance(items, yaml.SequenceNode):
+        nodes.extend(items.value)
     return nodes
 
 
@@ -781,18 +876,17 @@ def _phrasing_locations(
     return {
         (entry.id, i): (node.start_mark.line + 1, node.start_mark.column + 1)
         for entry, fields in entries
-        for i, node in enumerate(_phrasing_nodes(fields))
+        for i, node in enumerate(_phrasing_nodes(fields, "question", "alternates"))
     }
 
 
-def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "").lower()
-    if "mapping values are not allowed" in problem:
-        return "a ':' inside text needs the whole text in quotes"
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
-        return "check the indentation of this line and the one above"
-    if "found character" in problem and "\\t" in problem:
-        return "use spaces, not tabs"
-    if "unclosed" in problem or "end of stream" in problem:
-        return "a quote or bracket is not closed"
-    return "compare this line with a correct entry above it"
+def _declared(spec: type[BaseModel], key: str, kind: ValueKind) -> FieldInfo:
+    """The schema's field for `key`, which must be declared as the kind being read.
+
+    Reading a value as another kind than the schema declares is a programming mistake;
+    it fails every test that reaches it rather than letting checker and schema drift.
+    """
+    declared = value_kind(spec, key)
+    if declared != kind:
+        raise TypeError(f"{spec.__name__}.{key} is declared as {declared}, read as {kind}")
+    return spec.model_fields[key]

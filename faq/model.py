@@ -43,6 +43,16 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class NotCovered:
+    """A subject the FAQ deliberately does not answer, with the honest reply it gets."""
+
+    id: str
+    topic: str
+    phrasings: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -110,6 +120,7 @@ class FAQ:
     synonyms: tuple[tuple[str, ...], ...]
     references: tuple[Reference, ...]
     entries: tuple[Entry, ...]
+    not_covered: tuple[NotCovered, ...] = ()
     # (entry id, phrasing number) -> (line, column) in the file, for the checker's reports.
     phrasing_locations: Mapping[tuple[str, int], tuple[int, int]] = field(
         default_factory=lambda: MappingProxyType({})

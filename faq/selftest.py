@@ -49,3 +49,19 @@ def self_test(matcher: Matcher) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def self_test_summary(findings: list[Problem]) -> Problem:
+    """One warning standing for every self-test finding, located at the first of them, so
+    the file's real problems are not drowned in the list."""
+    first = min(findings)
+    count = len(findings)
+    return Problem(
+        first.path,
+        first.line,
+        first.col,
+        f"the self-test found {count} phrasing{'s' * (count != 1)} the bot could mistake "
+        "for another entry (the first is here)",
+        "run python -m faq check --verbose to list them; they do not stop the bot",
+        severity="warning",
+    )

@@ -19,9 +19,10 @@ from faq.fixed_texts import TEXT_KEYS, english_placeholders, placeholders
 from faq.limits import MESSAGE_LIMIT, answer_message_length
 
 # The FAQ checker's own definition of damaged text, so both files are judged alike.
-from faq.loader import _MOJIBAKE, MAX_TOPIC_TITLE
+from faq.loader import MOJIBAKE
 from faq.model import CONTACT_PLACEHOLDER, FAQ
 from faq.problems import Problem
+from faq.schema import MAX_TOPIC_TITLE
 from faq.translations import Translation, TranslationFile, with_translations
 
 LANGUAGE_NAMES = {"hi": "Hindi"}
@@ -141,7 +142,7 @@ def _text_problems(
     where: str, text: str, node: yaml.Node, loc: tuple[str, ...], value: str, language: str
 ) -> Iterator[Problem]:
     name = ".".join(loc)
-    if bad := _MOJIBAKE.search(value):
+    if bad := MOJIBAKE.search(value):
         found = text.find(bad.group(), node.start_mark.index, max(node.end_mark.index, 1))
         line, col = _line_col(text, found) if found >= 0 else _mark(node)
         yield Problem(

@@ -54,7 +54,11 @@ def mutated_faq(draw: st.DrawFn) -> str:
     lines = list(SHIPPED_LINES)
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "garble", "dedent", "indent"]))
+        action = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "garble", "dedent", "indent", "unkey", "undash", "curly"]
+            )
+        )
         if action == "delete":
             del lines[i]
         elif action == "duplicate":
@@ -65,8 +69,15 @@ def mutated_faq(draw: st.DrawFn) -> str:
             lines[i] = lines[i][:pos] + junk + lines[i][pos:]
         elif action == "dedent":
             lines[i] = lines[i].lstrip()
+        elif action == "unkey":  # the ':' after a key forgotten
+            lines[i] = lines[i].replace(":", "", 1)
+        elif action == "undash":  # a list item's '- ' forgotten
+            lines[i] = lines[i].replace("- ", "", 1)
+        elif action == "curly":  # a value put in quotes pasted from Word
+            key, colon, value = lines[i].partition(": ")
+            lines[i] = f"{key}{colon}\u201c{value}\u201d" if colon else lines[i]
         else:
-            lines[i] = "   " + lines[i]
+            lines[i] = draw(st.sampled_from([" ", "  ", "   "])) + lines[i]
     return "\n".join(lines)
 
 
