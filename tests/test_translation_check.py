@@ -223,8 +223,8 @@ def test_hindi_answer_too_long_for_one_message_is_reported(hindi: Path) -> None:
     """Answer, title, references and disclaimer must fit Telegram's 4096 characters."""
     text = change(
         hindi,
-        "इसका असर आम तौर पर थोड़ी देर ही रहता है।",
-        "इसका असर आम तौर पर थोड़ी देर ही रहता है। " * 120,
+        "इसका असर थोड़ी देर ही रहता है।",
+        "इसका असर थोड़ी देर ही रहता है। " * 150,
     )
     served, problems = check(hindi)
     assert not served
