@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot import handlers
 from bot.conversation import Conversation
 from bot.flood import FloodGate, RecentTexts
+from bot.inbox import INBOX_FILENAME, DurableUpdateQueue, Inbox, MarkDoneProcessor, replay_pending
 from bot.recorder import QueuedRecorder
 from bot.settings import Settings
 from faq.live import LiveFAQ
@@ -52,6 +53,7 @@ def build_application(settings: Settings) -> BotApp:
     token = settings.token
     if token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN; use the console instead")
+    inbox = Inbox(settings.bot_data_dir / INBOX_FILENAME)
     app: BotApp = (
         ApplicationBuilder()
         .token(token)
@@ -69,7 +71,10 @@ def build_application(settings: Settings) -> BotApp:
         .rate_limiter(AIORateLimiter(max_retries=3))
         # A few updates at once keep a slow chat from holding up others; hundreds only
         # make httpcore's pool bookkeeping quadratic (see README, Performance).
-        .concurrent_updates(16)
+        # Each update is on disk before Telegram is told it arrived, and marked done once
+        # answered (bot/inbox.py).
+        .update_queue(DurableUpdateQueue(inbox))
+        .concurrent_updates(MarkDoneProcessor(inbox, 16))
         .connection_pool_size(16)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -138,6 +143,7 @@ async def _post_init(app: BotApp) -> None:
             first=settings.faq_reload_seconds,
         )
         app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
+    await replay_pending(app)  # what a killed predecessor received but never answered
     log.info(
         "bot @%s ready: %d FAQ entries from %s",
         app.bot.username,

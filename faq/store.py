@@ -202,6 +202,22 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
+def move_aside(path: Path, now: datetime | None = None) -> Path:
+    """Rename a damaged database (and its -wal/-shm files) out of the way, keeping it for
+    whoever wants to rescue rows from it; returns the new name of the main file."""
+    stamp = _utc(now).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("-wal", "-shm", ""):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.rename(target.with_name(target.name + suffix))
+    return target
+
+
 # -- the store ---------------------------------------------------------------------------
 
 
