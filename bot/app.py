@@ -22,12 +22,20 @@ from telegram.ext import (
 from bot import handlers
 from bot.conversation import Conversation
 from bot.flood import FloodGate, RecentTexts
-from bot.inbox import INBOX_FILENAME, DurableUpdateQueue, Inbox, MarkDoneProcessor, replay_pending
-from bot.recorder import QueuedRecorder
+from bot.inbox import (
+    INBOX_FILENAME,
+    DurableUpdateQueue,
+    Inbox,
+    MarkDoneProcessor,
+    inbox_of,
+    replay_pending,
+)
+from bot.notices import SEND_EVERY_SECONDS, AdminNotices
+from bot.recorder import UsageWriter
 from bot.settings import Settings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
-from faq.store import Store, load_or_create_secret
+from faq.store import load_or_create_secret
 
 log = logging.getLogger(__name__)
 
@@ -122,18 +130,22 @@ async def _post_init(app: BotApp) -> None:
     live = LiveFAQ(settings.faq_path)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     data_dir = settings.bot_data_dir
-    store = Store(data_dir)  # creates the directory, private to this user
-    recorder = QueuedRecorder(store)
+    inbox = inbox_of(app)
+    notices = inbox.notices if inbox is not None else AdminNotices()
+    # The only owner of the usage database; handlers just queue records (bot/recorder.py).
+    recorder = UsageWriter(data_dir, notices.post)
+    recorder.start()
     hash_secret = settings.bot_hash_secret.get_secret_value() if settings.bot_hash_secret else None
     app.bot_data.update(
         conversation=Conversation(live, recorder, settings.retention_days),
-        store=store,
         recorder=recorder,
         recent=RecentTexts(),
         hash_secret=load_or_create_secret(data_dir, hash_secret),
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
-        purge=lambda: store.purge(settings.retention_days),
-        stats_text=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
+        purge=lambda: recorder.call(lambda store: store.purge(settings.retention_days)),
+        stats_text=lambda: recorder.call(
+            lambda store: render_text(collect_stats(store, live.current.faq, STATS_DAYS))
+        ),
     )
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     if app.job_queue is not None:
@@ -143,6 +155,7 @@ async def _post_init(app: BotApp) -> None:
             first=settings.faq_reload_seconds,
         )
         app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
+        app.job_queue.run_repeating(notices.send_job, interval=SEND_EVERY_SECONDS, first=1)
     await replay_pending(app)  # what a killed predecessor received but never answered
     log.info(
         "bot @%s ready: %d FAQ entries from %s",
@@ -153,9 +166,6 @@ async def _post_init(app: BotApp) -> None:
 
 
 async def _post_shutdown(app: BotApp) -> None:
-    recorder: QueuedRecorder | None = app.bot_data.get("recorder")
+    recorder: UsageWriter | None = app.bot_data.get("recorder")
     if recorder is not None:
-        recorder.flush()
-    store: Store | None = app.bot_data.get("store")
-    if store is not None:
-        store.close()
+        await asyncio.to_thread(recorder.stop)

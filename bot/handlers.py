@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from bot import replies
 from bot.conversation import Conversation
 from bot.flood import FloodGate, RecentTexts
-from bot.recorder import QueuedRecorder
+from bot.recorder import ForgetIncompleteError
 from bot.render import keyboard, render_html
 from bot.replies import Reply
 from bot.settings import Settings
@@ -71,13 +71,6 @@ async def send_reply(message: Message, reply: Reply) -> None:
         await message.reply_text(text, reply_markup=markup, do_quote=quote)
 
 
-async def flush_records(context: Context) -> None:
-    """Store usage queued while replying: after the reply, in a thread, never failing it."""
-    recorder: QueuedRecorder | None = context.bot_data.get("recorder")
-    if recorder is not None:
-        await asyncio.to_thread(recorder.flush)
-
-
 async def reply_if_urgent(message: Message, context: Context, text: str) -> bool:
     """Send the urgent-care reply if `text` trips the urgent screen. Used wherever text
     arrives outside the normal question path: captions, command arguments, groups."""
@@ -107,7 +100,6 @@ async def start(update: Update, context: Context) -> None:
     payload = context.args[0] if context.args else None
     for reply in conversation(context).on_start(user_key(context, update.effective_user), payload):
         await send_reply(message, reply)
-    await flush_records(context)
 
 
 async def info_command(update: Update, context: Context) -> None:
@@ -142,7 +134,11 @@ async def forget(update: Update, context: Context) -> None:
         return
     conv = conversation(context)
     key = user_key(context, update.effective_user)
-    reply = await asyncio.to_thread(conv.on_forget, key)
+    try:
+        reply = await asyncio.to_thread(conv.on_forget, key)
+    except ForgetIncompleteError as exc:
+        log.warning("/forget could not finish: %s", exc)
+        reply = replies.forget_incomplete_reply()
     await send_reply(message, reply)
 
 
@@ -242,7 +238,6 @@ async def answer_text(message: Message, context: Context, user: User | None, tex
             return
     reply = conv.on_text(key, text, decision)
     await send_reply(message, reply)
-    await flush_records(context)
 
 
 async def media_message(update: Update, context: Context) -> None:
@@ -273,7 +268,6 @@ async def button(update: Update, context: Context) -> None:
         await query.answer(result.toast or None)
     except BadRequest as exc:
         log.info("could not acknowledge a button press: %s", exc)
-    await flush_records(context)
     if result.reply is None:
         return
     message = query.message

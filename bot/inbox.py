@@ -39,6 +39,7 @@ from typing import Any, Literal, TypeVar
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
+from bot.notices import AdminNotices
 from faq.store import move_aside
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class Inbox:
         self._inserts = 0
         self._failing = False  # in a fault episode: logged once, until it clears
         self._lock = threading.Lock()
-        self.notices: list[str] = []  # for the admins, taken by bot.notices
+        self.notices = AdminNotices()
 
     # -- lifecycle (on the inbox thread) -------------------------------------------------
 
@@ -84,7 +85,7 @@ class Inbox:
                 f"{aside.name} and a new one started (unanswered messages in it are lost)"
             )
             log.error(message)
-            self.notices.append(message)
+            self.notices.post(message)
             self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -278,6 +279,11 @@ class MarkDoneProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         await self.inbox.stop()
+
+
+def inbox_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Inbox | None:
+    queue = app.update_queue
+    return queue.inbox if isinstance(queue, DurableUpdateQueue) else None
 
 
 async def replay_pending(app: Application[Any, Any, Any, Any, Any, Any]) -> int:

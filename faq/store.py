@@ -53,6 +53,10 @@ class StoreError(Exception):
     """The database cannot be used as it is (for example, a newer program wrote it)."""
 
 
+class DamagedDatabase(sqlite3.DatabaseError):
+    """SQLite's integrity check found damage that opening the file did not."""
+
+
 @dataclass(frozen=True)
 class MissRow:
     """A question the bot did not answer outright."""
@@ -228,7 +232,7 @@ class Store:
     `asyncio.to_thread`.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = database_path(data_dir)
         is_new = not self.path.exists()
@@ -236,7 +240,7 @@ class Store:
         # isolation_level=None: transactions are explicit (see _transaction).
         self._conn = sqlite3.connect(
             self.path,
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=busy_timeout,
             isolation_level=None,
             check_same_thread=False,
         )
@@ -267,6 +271,13 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def check_integrity(self) -> None:
+        """Read every page once; raises sqlite3.DatabaseError if the file is damaged."""
+        with self._lock:
+            problems = self._conn.execute("PRAGMA quick_check").fetchall()
+        if problems != [("ok",)]:
+            raise DamagedDatabase(f"integrity check failed: {problems[0][0]}")
 
     @property
     def schema_version(self) -> int:
