@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,10 @@ async def started(api: FakeBotAPI, tmp_path: Path, log_file: Path) -> asyncio.su
     return proc
 
 
+def answered(api: FakeBotAPI, chat: int) -> Callable[[], bool]:
+    return lambda: bool(api.sent_to(chat))
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
@@ -68,7 +73,7 @@ async def test_an_exclusive_lock_for_60_s_does_not_delay_replies(
             text = URGENT_TEXT if n % 3 == 0 else f"{MISS_TEXT} {n}"
             sent_at = loop.time()
             fake_api.send_text(text, user_id=chat)
-            await fake_api.wait_for(lambda c=chat: bool(fake_api.sent_to(c)), 30, "a reply")
+            await fake_api.wait_for(answered(fake_api, chat), 30, "a reply")
             delay = loop.time() - sent_at
             (urgent_delays if text == URGENT_TEXT else delays).append(delay)
             n += 1
