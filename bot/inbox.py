@@ -220,6 +220,13 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             return
         await super().put(item)
 
+    async def accept(self, update: Update) -> Verdict:
+        """For the webhook: store and queue `update` unless full (then the caller says 503)."""
+        verdict = await self.store(update, wait_when_full=False)
+        if verdict == "new":
+            await super().put(update)
+        return verdict
+
     async def store(self, update: Update, wait_when_full: bool = True) -> Verdict:
         """'new' once it is on disk (or the disk is failing); 'known' for a redelivery;
         'full' only with wait_when_full False."""
