@@ -40,6 +40,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.notices import AdminNotices
+from bot.recorder import is_damage
 from faq.store import move_aside
 
 log = logging.getLogger(__name__)
@@ -75,18 +76,25 @@ class Inbox:
     # -- lifecycle (on the inbox thread) -------------------------------------------------
 
     def open(self) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Opens the inbox; a damaged file is set aside, any other failure leaves the bot
+        answering without durability (logged) rather than not starting at all."""
         try:
-            self._conn = self._connect()
-        except sqlite3.DatabaseError as exc:
-            aside = move_aside(self.path)
-            message = (
-                f"the delivery inbox {self.path} was damaged ({exc}); it was moved to "
-                f"{aside.name} and a new one started (unanswered messages in it are lost)"
-            )
-            log.error(message)
-            self.notices.post(message)
-            self._conn = self._connect()
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                self._conn = self._connect()
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise
+                aside = move_aside(self.path)
+                message = (
+                    f"the delivery inbox {self.path} was damaged ({exc}); it was moved to "
+                    f"{aside.name} and a new one started (unanswered messages in it are lost)"
+                )
+                log.error(message)
+                self.notices.post(message)
+                self._conn = self._connect()
+        except (sqlite3.Error, OSError) as exc:
+            self.failed("open the inbox", exc)
 
     def _connect(self) -> sqlite3.Connection:
         is_new = not self.path.exists()
