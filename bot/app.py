@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -31,15 +32,16 @@ from bot.inbox import (
     replay_pending,
 )
 from bot.notices import SEND_EVERY_SECONDS, AdminNotices
-from bot.recorder import UsageWriter
+from bot.recorder import UsageWriter, WriterUnavailableError
 from bot.settings import Settings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
-from faq.store import load_or_create_secret
+from faq.store import Store, load_or_create_secret
 
 log = logging.getLogger(__name__)
 
 BotApp = Application[Any, Any, Any, Any, Any, Any]
+T = TypeVar("T")
 
 COMMANDS = (
     ("start", "Welcome and popular topics"),
@@ -142,9 +144,12 @@ async def _post_init(app: BotApp) -> None:
         recent=RecentTexts(),
         hash_secret=load_or_create_secret(data_dir, hash_secret),
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
-        purge=lambda: recorder.call(lambda store: store.purge(settings.retention_days)),
-        stats_text=lambda: recorder.call(
-            lambda store: render_text(collect_stats(store, live.current.faq, STATS_DAYS))
+        purge=lambda: _through(recorder, lambda s: s.purge(settings.retention_days), 0),
+        stats_text=lambda: _through(
+            recorder,
+            lambda s: render_text(collect_stats(s, live.current.faq, STATS_DAYS)),
+            "The usage database is not available right now (see the bot's log); "
+            "try /stats again later.",
         ),
     )
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
@@ -163,6 +168,16 @@ async def _post_init(app: BotApp) -> None:
         len(knowledge.faq.entries),
         live.path,
     )
+
+
+def _through(recorder: UsageWriter, work: Callable[[Store], T], fallback: T) -> T:
+    """Reports and the retention purge run on the writer's thread; during a database
+    fault they give `fallback` instead of an error (the fault is logged already)."""
+    try:
+        return recorder.call(work)
+    except WriterUnavailableError as exc:
+        log.warning("usage database not available for a report or purge: %s", exc)
+        return fallback
 
 
 async def _post_shutdown(app: BotApp) -> None:
