@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import sqlite3
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,60 @@ async def test_a_database_deleted_while_running_is_noticed_and_a_new_one_created
     finally:
         assert await stop_bot(proc) == 0, log_file.read_text()
     assert "deleted or replaced while the bot was running" in log_file.read_text()
+
+
+@contextlib.contextmanager
+def small_filesystem(where: Path, size_kb: int) -> Iterator[Path]:
+    """A tiny tmpfs (needs root); the test is skipped where mounting is not allowed."""
+    where.mkdir(parents=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k,mode=0700", "tmpfs", str(where)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small filesystem here (needs root)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
+
+
+def fill(directory: Path) -> Path:
+    filler = directory / "filler"
+    with contextlib.suppress(OSError), filler.open("wb", buffering=0) as f:
+        while True:
+            f.write(b"\0" * 4096)
+    return filler
+
+
+@pytest.mark.timeout(120)
+async def test_forget_on_a_full_disk_leaves_nothing_about_the_user_stored(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """Disk full: patients are still answered; /forget drops the queued question, which is
+    never written once space is back."""
+    log_file = tmp_path / "bot.log"
+    patient, other = FIRST_CHAT, FIRST_CHAT + 1
+    with small_filesystem(tmp_path / "data", 2048) as data:
+        proc = await started(fake_api, tmp_path, log_file)
+        try:
+            fake_api.send_text(f"{MISS_TEXT} before", user_id=patient)
+            await fake_api.wait_for(lambda: len(stored_questions(tmp_path)) == 1, 30, "a record")
+            filler = fill(data)
+            fake_api.send_text(f"{MISS_TEXT} during", user_id=patient)
+            fake_api.send_text(URGENT_TEXT, user_id=other)
+            await fake_api.wait_for(lambda: len(fake_api.sent_to(patient)) == 2, 30, "a reply")
+            await fake_api.wait_for(lambda: bool(fake_api.sent_to(other)), 30, "urgent reply")
+            fake_api.send_text("/forget", user_id=patient)
+            await fake_api.wait_for(lambda: len(fake_api.sent_to(patient)) == 3, 30, "/forget")
+            forget_reply = fake_api.sent_to(patient)[-1].plain
+            filler.unlink()
+            fake_api.send_text(f"{MISS_TEXT} other", user_id=other + 1)
+            await fake_api.wait_for(
+                lambda: stored_questions(tmp_path) == [f"{MISS_TEXT} other"], 30, "recovery"
+            )
+        finally:
+            assert await stop_bot(proc) == 0, log_file.read_text()
+    assert "could not finish" in forget_reply or "Done: deleted" in forget_reply
+    print(f"\n/forget on a full disk replied: {forget_reply[:60]!r}")
