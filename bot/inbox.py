@@ -162,10 +162,17 @@ class Inbox:
         return "new"
 
     def mark_done(self, update_id: int, now: float | None = None) -> None:
-        self._connection().execute(
-            "UPDATE updates SET done = ?, body = NULL WHERE update_id = ?",
-            (time.time() if now is None else now, update_id),
-        )
+        conn = self._connection()
+        # No fsync of its own: a done mark lost in a power cut only means one duplicate
+        # reply, and the next stored update's fsync makes it durable anyway.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            conn.execute(
+                "UPDATE updates SET done = ?, body = NULL WHERE update_id = ?",
+                (time.time() if now is None else now, update_id),
+            )
+        finally:
+            conn.execute("PRAGMA synchronous=FULL")
 
     def take_pending(self, now: float | None = None) -> list[str]:
         """Bodies of updates never answered, oldest first; those past MAX_AGE are dropped."""
