@@ -18,8 +18,8 @@ from tests.botproc import start_bot, stop_bot
 from tests.fakebotapi import FakeBotAPI
 
 SECRET = "webhook-secret-123"
-FD_LIMIT = 256  # the bot's own file-descriptor limit in these tests
-SLOW_CONNECTIONS = 400  # more than the bot has descriptors
+FD_LIMIT = 1024  # the bot's own file-descriptor limit in these tests (a common default)
+SLOW_CONNECTIONS = 1100  # more than the bot has descriptors
 GOOD_POSTS = 30
 FIRST_CHAT = 9_000_001
 PATIENT_TEXT = "my neck keeps pulling to the left when I am at work"
@@ -95,7 +95,7 @@ async def _slow_client(port: int, opened: list[asyncio.StreamWriter]) -> None:
 async def test_slow_connections_past_the_fd_limit_do_not_stop_real_updates(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    """400 slowloris connections against a bot limited to 256 descriptors: every good POST
+    """1,100 slowloris connections against a bot limited to 1,024 descriptors: every good POST
     is answered 200 and replied to, and the log stays small."""
     log_file = tmp_path / "bot.log"
     own = resource.getrlimit(resource.RLIMIT_NOFILE)
