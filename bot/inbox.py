@@ -40,8 +40,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.notices import AdminNotices
-from bot.recorder import is_damage
-from faq.store import move_aside
+from faq.store import is_damage, move_aside
 
 log = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from typing import Generic, TypeVar
 
 from faq.store import (
     AnswerHow,
-    DamagedDatabase,
     MissDecision,
     Store,
     UserKey,
     database_path,
+    is_damage,
     move_aside,
 )
 
@@ -171,12 +171,6 @@ def describe_fault(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return "not writable"
     return f"{type(exc).__name__}: {exc}"
-
-
-def is_damage(exc: BaseException) -> bool:
-    if isinstance(exc, DamagedDatabase):
-        return True
-    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
 def open_checked(path: Path) -> Store:

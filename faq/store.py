@@ -206,6 +206,13 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether an SQLite error means the file itself is damaged (not locked, full, ...)."""
+    if isinstance(exc, DamagedDatabase):
+        return True
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
 def move_aside(path: Path, now: datetime | None = None) -> Path:
     """Rename a damaged database (and its -wal/-shm files) out of the way, keeping it for
     whoever wants to rescue rows from it; returns the new name of the main file."""
