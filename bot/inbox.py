@@ -17,7 +17,7 @@ when the process died *is* sent again: Telegram's send has no idempotency key, a
 this bot a duplicate is better than a lost urgent reply.
 
 The inbox is its own file, not a table in the usage database: it is on the reply path,
-so a staff member's `sqlite3` session or a backup tool locking `bot.sqlite3` must never
+so a staff member's open `sqlite3` shell or a backup tool locking `bot.sqlite3` must never
 stall it; it holds minutes of data, not months; and if it is damaged it can be set aside
 without touching the clinic's statistics. Patient text stays in it only until the reply
 is sent (the body is erased when the update is marked done).
