@@ -32,6 +32,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 import bot.app
 from bench.memory import peak_rss_mb
+from bot.inbox import MarkDoneProcessor
 from bot.logs import configure_logging
 from tests.botharness import make_settings, running_bot
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
@@ -59,11 +60,14 @@ class UncappedRateLimiter(AIORateLimiter):
 
 
 def limited_builder(concurrency: int) -> type[ApplicationBuilder[Any, Any, Any, Any, Any, Any]]:
-    """An ApplicationBuilder that turns concurrent_updates(True) into `concurrency`."""
+    """An ApplicationBuilder that runs `concurrency` updates at once (inbox kept)."""
 
     class LimitedBuilder(ApplicationBuilder):  # type: ignore[type-arg]
         def concurrent_updates(self, concurrent_updates: Any) -> Any:
-            builder = super().concurrent_updates(concurrency)
+            limited: Any = concurrency
+            if isinstance(concurrent_updates, MarkDoneProcessor):
+                limited = MarkDoneProcessor(concurrent_updates.inbox, concurrency)
+            builder = super().concurrent_updates(limited)
             return builder.connection_pool_size(concurrency)
 
     return LimitedBuilder

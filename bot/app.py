@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -21,8 +22,17 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.inbox import (
+    INBOX_FILENAME,
+    DurableUpdateQueue,
+    Inbox,
+    MarkDoneProcessor,
+    inbox_of,
+    replay_pending,
+)
+from bot.notices import SEND_EVERY_SECONDS, AdminNotices
 from bot.polling import PollingRequest
-from bot.recorder import QueuedRecorder
+from bot.recorder import UsageWriter, WriterUnavailableError
 from bot.settings import Settings
 from bot.state import CONTEXT_TYPES, BotData, Context
 from conversation.commands import PUBLIC_COMMANDS
@@ -36,6 +46,7 @@ from faq.store import Store, load_or_create_secret
 log = logging.getLogger(__name__)
 
 BotApp = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Any]]
+T = TypeVar("T")
 
 STATS_DAYS = 30
 
@@ -47,6 +58,7 @@ def build_application(settings: Settings) -> BotApp:
     token = settings.token
     if token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN; use the console instead")
+    inbox = Inbox(settings.bot_data_dir / INBOX_FILENAME)
     app: BotApp = (
         ApplicationBuilder()
         .token(token)
@@ -65,7 +77,10 @@ def build_application(settings: Settings) -> BotApp:
         .rate_limiter(AIORateLimiter(max_retries=3))
         # A few updates at once keep a slow chat from holding up others; hundreds only
         # make httpcore's pool bookkeeping quadratic (see README, Performance).
-        .concurrent_updates(16)
+        # Each update is on disk before Telegram is told it arrived, and marked done once
+        # answered (bot/inbox.py).
+        .update_queue(DurableUpdateQueue(inbox))
+        .concurrent_updates(MarkDoneProcessor(inbox, 16))
         .connection_pool_size(16)
         .get_updates_request(PollingRequest(connection_pool_size=1))
         .post_init(_post_init)
@@ -105,19 +120,26 @@ async def _post_init(app: BotApp) -> None:
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
     data_dir = settings.bot_data_dir
-    store = Store(data_dir)  # creates the directory, private to this user
-    recorder = QueuedRecorder(store)
+    inbox = inbox_of(app)
+    notices = inbox.notices if inbox is not None else AdminNotices()
+    # The only owner of the usage database; handlers just queue records (bot/recorder.py).
+    recorder = UsageWriter(data_dir, notices.post)
+    recorder.start()
     hash_secret = settings.bot_hash_secret.get_secret_value() if settings.bot_hash_secret else None
-    data.store = store
     data.recorder = recorder
     data.hash_secret = load_or_create_secret(data_dir, hash_secret)
-    data.purge = lambda: store.purge(settings.retention_days)
+    data.purge = lambda: _through(recorder, lambda s: s.purge(settings.retention_days), 0)
     data.conversation = Conversation(
         live,
         recorder,
         retention_days=settings.retention_days,
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
-        staff_report=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
+        staff_report=lambda: _through(
+            recorder,
+            lambda s: render_text(collect_stats(s, live.current.faq, STATS_DAYS)),
+            "The usage database is not available right now (see the bot's log); "
+            "try /stats again later.",
+        ),
     )
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
     if app.job_queue is not None:
@@ -127,6 +149,8 @@ async def _post_init(app: BotApp) -> None:
             first=settings.faq_reload_seconds,
         )
         app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
+        app.job_queue.run_repeating(notices.send_job, interval=SEND_EVERY_SECONDS, first=1)
+    await replay_pending(app)  # what a killed predecessor received but never answered
     log.info(
         "bot @%s ready: %d FAQ entries from %s",
         app.bot.username,
@@ -135,10 +159,17 @@ async def _post_init(app: BotApp) -> None:
     )
 
 
+def _through(recorder: UsageWriter, work: Callable[[Store], T], fallback: T) -> T:
+    """Reports and the retention purge run on the writer's thread; during a database
+    fault they give `fallback` instead of an error (the fault is logged already)."""
+    try:
+        return recorder.call(work)
+    except WriterUnavailableError as exc:
+        log.warning("usage database not available for a report or purge: %s", exc)
+        return fallback
+
+
 async def _post_shutdown(app: BotApp) -> None:
     recorder = app.bot_data.recorder
     if recorder is not None:
-        recorder.flush()
-    store = app.bot_data.store
-    if store is not None:
-        store.close()
+        await asyncio.to_thread(recorder.stop)

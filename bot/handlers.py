@@ -103,13 +103,6 @@ async def send_reply(message: Message, reply: Reply) -> None:
         await message.reply_text(text, reply_markup=markup, do_quote=quote)
 
 
-async def flush_records(context: Context) -> None:
-    """Store usage queued while replying: after the reply, in a thread, never failing it."""
-    recorder = context.bot_data.recorder
-    if recorder is not None:
-        await asyncio.to_thread(recorder.flush)
-
-
 # -- messages and buttons -------------------------------------------------------------------
 
 
@@ -124,7 +117,6 @@ async def message(update: Update, context: Context) -> None:
     outcome = await asyncio.to_thread(context.bot_data.conversation.handle, turn)
     for reply in outcome.replies:
         await send_reply(incoming, reply)
-    await flush_records(context)
 
 
 async def button(update: Update, context: Context) -> None:
@@ -140,7 +132,6 @@ async def button(update: Update, context: Context) -> None:
         await query.answer(result.toast or None)
     except BadRequest as exc:
         log.info("could not acknowledge a button press: %s", exc)
-    await flush_records(context)
     if result.reply is None:
         return
     shown = query.message

@@ -1,4 +1,13 @@
-"""Logging set-up: the bot token never reaches a log line, and HTTP URLs are not logged."""
+"""Logging set-up: the bot token never reaches a log line, HTTP URLs are not logged, and no
+patient text does either, at any LOG_LEVEL.
+
+python-telegram-bot's DEBUG lines print whole updates ("Processing update ...") and every
+request's parameters and result (message texts); a few of its CRITICAL lines print the
+update that failed. So its loggers are held at INFO whatever LOG_LEVEL says, and any
+update, dict or list passed to one of their lines is replaced by a placeholder. LOG_LEVEL
+DEBUG therefore adds only this bot's own debug lines, which carry counts and ids, never
+message text.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,7 @@ import re
 import sys
 from collections.abc import Iterable
 
+from telegram import TelegramObject
 from telegram.error import Conflict
 
 # Anything shaped like a bot token ("digits:secret"), even glued to "/bot" in a URL.
@@ -60,11 +70,36 @@ class _RedactAtSource(logging.Filter):
         return True
 
 
+WITHHELD = "<withheld: may contain patient text>"
+
+
+class _WithholdBodies(logging.Filter):
+    """Replaces updates and raw JSON passed to a PTB log line by a placeholder."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(_is_body(a) for a in args):
+            record.args = tuple(WITHHELD if _is_body(a) else a for a in args)
+        elif isinstance(args, dict) and args:
+            # logging passes a lone mapping argument as the args themselves
+            record.args = (WITHHELD,) if "%s" in str(record.msg) else args
+        return True
+
+
+def _is_body(value: object) -> bool:
+    return isinstance(value, TelegramObject | dict | list | bytes)
+
+
 _PTB_LOGGERS = (
+    "telegram",
     "telegram.Bot",
+    "telegram.ext",
     "telegram.ext.ExtBot",
     "telegram.ext.Application",
     "telegram.ext.Updater",
+    "telegram.ext.JobQueue",
+    "telegram.ext.AIORateLimiter",
+    "telegram.ext.ConversationHandler",
 )
 
 
@@ -89,8 +124,15 @@ def quiet_noisy_loggers() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # The scheduler narrates every job at INFO; only its problems matter here.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # PTB's DEBUG lines hold updates and request payloads (patient text); see the top.
+    # Never below the root's level: a logger's own level would let INFO through at WARNING.
+    root_level = logging.getLogger().getEffectiveLevel()
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root_level))
     for name in _PTB_LOGGERS:
         logger = logging.getLogger(name)
+        # Bodies are withheld first: the redactor formats the whole message.
+        if not any(isinstance(f, _WithholdBodies) for f in logger.filters):
+            logger.filters.insert(0, _WithholdBodies())
         if not any(isinstance(f, _RedactAtSource) for f in logger.filters):
             logger.addFilter(_RedactAtSource())
     request = logging.getLogger("telegram.request.BaseRequest")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from bot.app import ALLOWED_UPDATES, BotApp, build_application
 from bot.console import run_console
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.webhook import serve_webhook
 from faq.live import LiveFAQ
 from faq.problems import FAQError
 from faq.store import StoreError
@@ -74,16 +76,19 @@ def _telegram(settings: Settings) -> int:
     app = build_application(settings)
     try:
         if settings.webhook_url:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            app.run_webhook(
-                listen="0.0.0.0",  # noqa: S104 - a webhook must accept Telegram's connections
-                port=settings.port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
-                bootstrap_retries=-1,
+            # Settings refuse a webhook without a secret.
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+            # Our own server (bot/webhook.py): 200 only once an update is stored, with
+            # timeouts and a connection cap.
+            asyncio.run(
+                serve_webhook(
+                    app,
+                    listen="0.0.0.0",  # noqa: S104 - a webhook must accept Telegram's connections
+                    port=settings.port,
+                    webhook_url=settings.webhook_url,
+                    secret=secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
             )
         else:
             # Pending updates are never dropped: a message queued while the bot was down

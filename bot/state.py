@@ -7,10 +7,9 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from bot.recorder import QueuedRecorder
+from bot.recorder import UsageWriter
 from bot.settings import Settings
 from conversation.pipeline import Conversation
-from faq.store import Store
 
 
 class BotData:
@@ -21,8 +20,7 @@ class BotData:
         self._settings: Settings | None = None
         self._conversation: Conversation | None = None
         self.hash_secret: bytes = b""
-        self.store: Store | None = None
-        self.recorder: QueuedRecorder | None = None
+        self.recorder: UsageWriter | None = None
         self.purge: Callable[[], int] | None = None
         self.exit_code = 0
 

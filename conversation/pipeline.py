@@ -16,7 +16,7 @@ from collections.abc import Callable
 from conversation import replies
 from conversation.commands import Command, parse_command
 from conversation.flood import FloodGate, RecentTexts
-from conversation.recording import Recorder
+from conversation.recording import ForgetIncompleteError, Recorder
 from conversation.replies import Reply
 from conversation.turns import ButtonResult, Outcome, Press, Speaker, Turn
 from faq.live import Knowledge, LiveFAQ
@@ -161,7 +161,11 @@ class Conversation:
     def _forget(self, speaker: Speaker) -> Reply:
         with self._lock:
             self.recent.forget(speaker.key)
-        removed = self.recorder.forget(speaker.user) if self.recorder is not None else 0
+        try:
+            removed = self.recorder.forget(speaker.user) if self.recorder is not None else 0
+        except ForgetIncompleteError as exc:
+            log.warning("/forget could not finish: %s", exc)
+            return replies.forget_incomplete_reply()
         return replies.forgotten_reply(removed)
 
     def _staff(self, turn: Turn, command: Command) -> Reply:

@@ -12,6 +12,11 @@ from typing import Protocol
 from faq.store import Store, UserKey
 
 
+class ForgetIncompleteError(Exception):
+    """/forget could not reach the database in time; queued records are gone, stored rows
+    are not yet (the deletion is retried in the background while the bot runs)."""
+
+
 class Recorder(Protocol):
     def add(self, write: Callable[[Store], object]) -> None:
         """Queue one write, such as `lambda store: store.record_answer(...)`; never blocks
@@ -19,4 +24,4 @@ class Recorder(Protocol):
 
     def forget(self, user: UserKey) -> int:
         """Delete everything stored about `user` (queued writes included); how many
-        records went."""
+        records went. Raises ForgetIncompleteError if the database could not be reached."""

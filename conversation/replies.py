@@ -197,6 +197,21 @@ def forgotten_reply(removed: int) -> Reply:
     return Reply("info", (Block("text", f"Done: deleted {what} about you."),))
 
 
+def forget_incomplete_reply() -> Reply:
+    return Reply(
+        "info",
+        (
+            Block(
+                "text",
+                "Sorry, I could not finish deleting what is stored about you: the database "
+                "is not available right now. Nothing you sent is waiting to be stored any "
+                "more, and I will keep trying to delete the rest. Please send /forget again "
+                "in a few minutes to be sure.",
+            ),
+        ),
+    )
+
+
 def stale_button_reply() -> Reply:
     return Reply(
         "info",

@@ -39,6 +39,7 @@ BOT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "media": _NONE,
         "slow_down": _NONE,
         "apology": _NONE,
+        "forget_incomplete": _NONE,
         "clarify": _NONE,
         "topics": _NONE,
         "answer_sources": _NONE,

@@ -53,6 +53,10 @@ class StoreError(Exception):
     """The database cannot be used as it is (for example, a newer program wrote it)."""
 
 
+class DamagedDatabase(sqlite3.DatabaseError):
+    """SQLite's integrity check found damage that opening the file did not."""
+
+
 @dataclass(frozen=True)
 class MissRow:
     """A question the bot did not answer outright."""
@@ -202,6 +206,29 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether an SQLite error means the file itself is damaged (not locked, full, ...)."""
+    if isinstance(exc, DamagedDatabase):
+        return True
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def move_aside(path: Path, now: datetime | None = None) -> Path:
+    """Rename a damaged database (and its -wal/-shm files) out of the way, keeping it for
+    whoever wants to rescue rows from it; returns the new name of the main file."""
+    stamp = _utc(now).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("-wal", "-shm", ""):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.rename(target.with_name(target.name + suffix))
+    return target
+
+
 # -- the store ---------------------------------------------------------------------------
 
 
@@ -212,7 +239,7 @@ class Store:
     `asyncio.to_thread`.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = database_path(data_dir)
         is_new = not self.path.exists()
@@ -220,7 +247,7 @@ class Store:
         # isolation_level=None: transactions are explicit (see _transaction).
         self._conn = sqlite3.connect(
             self.path,
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=busy_timeout,
             isolation_level=None,
             check_same_thread=False,
         )
@@ -251,6 +278,13 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def check_integrity(self) -> None:
+        """Read every page once; raises sqlite3.DatabaseError if the file is damaged."""
+        with self._lock:
+            problems = self._conn.execute("PRAGMA quick_check").fetchall()
+        if problems != [("ok",)]:
+            raise DamagedDatabase(f"integrity check failed: {problems[0][0]}")
 
     @property
     def schema_version(self) -> int:

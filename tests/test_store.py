@@ -21,6 +21,7 @@ from faq.store import (
     StoreError,
     UserKey,
     load_or_create_secret,
+    move_aside,
     pseudonymise,
 )
 
@@ -343,3 +344,19 @@ def test_two_stores_on_one_directory_see_each_others_rows(tmp_path: Path) -> Non
     with Store(tmp_path) as bot, Store(tmp_path) as report:
         bot.record_answer("types", ALICE, "match")
         assert report.answers_per_entry(1) == {"types": 1}
+
+
+def test_move_aside_keeps_every_part_and_never_overwrites_an_earlier_copy(
+    tmp_path: Path,
+) -> None:
+    """A damaged file set aside twice in the same second leaves two separate copies."""
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    path = tmp_path / "bot.sqlite3"
+    for round_ in ("first", "second"):
+        path.write_text(round_)
+        path.with_name("bot.sqlite3-wal").write_text(f"{round_} wal")
+        aside = move_aside(path, moment)
+        assert not path.exists()
+        assert aside.read_text() == round_
+        assert aside.with_name(aside.name + "-wal").read_text() == f"{round_} wal"
+    assert len(list(tmp_path.glob("bot.sqlite3.damaged-20260102T030405*"))) == 4

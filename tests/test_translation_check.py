@@ -46,6 +46,7 @@ REPLY_TEXTS = {
     "media_reply": {"media"},
     "slow_down_reply": {"slow_down"},
     "apology_reply": {"apology"},
+    "forget_incomplete_reply": {"forget_incomplete"},
 }
 # Replies only clinic staff see (admins' /reload and /stats): staff read English.
 STAFF_REPLIES = {"reload_reply", "stats_reply", "staff_in_private_reply"}
