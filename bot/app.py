@@ -25,9 +25,10 @@ from bot.polling import PollingRequest
 from bot.recorder import QueuedRecorder
 from bot.settings import Settings
 from bot.state import CONTEXT_TYPES, BotData, Context
-from conversation.commands import PUBLIC_COMMANDS
+from conversation.commands import command_menu
 from conversation.flood import FloodGate
 from conversation.pipeline import Conversation
+from conversation.wording import Voice
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
@@ -118,8 +119,17 @@ async def _post_init(app: BotApp) -> None:
         retention_days=settings.retention_days,
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
         staff_report=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
+        serve_unreviewed=settings.serve_unreviewed_translations,
     )
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
+    english = command_menu(Voice.of(knowledge.faq, "en"))
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in english])
+    # Telegram shows this menu to people whose app is set to Hindi.
+    hindi = command_menu(
+        Voice.of(knowledge.faq, "hi", serve_unreviewed=settings.serve_unreviewed_translations)
+    )
+    await app.bot.set_my_commands(
+        [BotCommand(name, text) for name, text in hindi], language_code="hi"
+    )
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             handlers.reload_job,

@@ -10,10 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 from faq.store import Store, UserKey
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MAX_QUEUED = 10_000  # beyond this (database down for long), the oldest records are dropped
 
@@ -33,6 +36,10 @@ class QueuedRecorder:
     def forget(self, user: UserKey) -> int:
         self.flush()  # so nothing queued about this user survives the deletion
         return self._store.forget(user)
+
+    def read(self, query: Callable[[Store], T]) -> T:
+        self.flush()  # so what was just queued is part of the answer
+        return query(self._store)
 
     def flush(self) -> None:
         """Write what is queued; a failure is logged and the records kept for next time."""

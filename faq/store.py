@@ -72,6 +72,15 @@ class FeedbackCount:
 
 
 @dataclass(frozen=True)
+class LanguageChoiceRow:
+    """A chat's chosen reply language, and who chose it."""
+
+    language: str
+    user: UserKey
+    at: datetime  # UTC
+
+
+@dataclass(frozen=True)
 class DayCount:
     day: date  # UTC
     unanswered: int  # decision 'none'
@@ -192,10 +201,27 @@ def _migration_1(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX {table}_user ON {table} (user_key)")
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """The reply language a chat chose (/language or the switch button): one row per chat,
+    keyed by the chat's pseudonymous key; `user_key` (who chose) serves /forget."""
+    conn.execute(
+        """
+        CREATE TABLE language_choices (
+            chat_key TEXT PRIMARY KEY,
+            user_key TEXT NOT NULL,
+            language TEXT NOT NULL CHECK (language IN ('en', 'hi')),
+            at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX language_choices_at ON language_choices (at)")
+    conn.execute("CREATE INDEX language_choices_user ON language_choices (user_key)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # In order; the database's user_version is how many of these it has run.
-MIGRATIONS: tuple[Migration, ...] = (_migration_1,)
+MIGRATIONS: tuple[Migration, ...] = (_migration_1, _migration_2)
 
 
 def database_path(data_dir: Path) -> Path:
@@ -381,6 +407,50 @@ class Store:
                 (_since(since_days, now),),
             ).fetchall()
         return [DayCount(date.fromisoformat(day), none, clarify) for day, none, clarify in rows]
+
+    # -- language choices ----------------------------------------------------------------
+
+    def set_language_choice(
+        self, chat: str, user: UserKey, language: str, at: datetime | None = None
+    ) -> None:
+        """Remember `chat`'s reply language (replacing an earlier choice)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO language_choices (chat_key, user_key, language, at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_key) DO UPDATE SET"
+                " user_key = excluded.user_key, language = excluded.language, at = excluded.at",
+                (chat, user, language, _stamp(at)),
+            )
+
+    def language_choices(self) -> dict[str, LanguageChoiceRow]:
+        """Chat key -> its chosen reply language."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT chat_key, language, user_key, at FROM language_choices"
+            ).fetchall()
+        return {
+            chat: LanguageChoiceRow(language, UserKey(user), _parse(at))
+            for chat, language, user, at in rows
+        }
+
+    def forget_language_choices(self, user: UserKey) -> int:
+        """Delete the language choices `user` made; how many went."""
+        with self._transaction() as conn:
+            deleted: int = conn.execute(
+                "DELETE FROM language_choices WHERE user_key = ?", (user,)
+            ).rowcount
+        return deleted
+
+    def purge_language_choices(self, older_than_days: int, now: datetime | None = None) -> int:
+        """Delete language choices older than `older_than_days` days; how many went."""
+        if older_than_days < 0:
+            raise ValueError("older_than_days must not be negative")
+        cutoff = _stamp(_utc(now) - timedelta(days=older_than_days))
+        with self._transaction() as conn:
+            deleted: int = conn.execute(
+                "DELETE FROM language_choices WHERE at < ?", (cutoff,)
+            ).rowcount
+        return deleted
 
     # -- internals -----------------------------------------------------------------------
 
