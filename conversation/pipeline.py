@@ -86,39 +86,37 @@ class Conversation:
         written = command.argument if command is not None else turn.text
         if self._urgent(turn.speaker, written):
             log.info("message handled: decision=urgent")
-            return self._say(turn, "en", replies.urgent_reply(self.knowledge.faq))
+            return Outcome((replies.urgent_reply(self.knowledge.faq),), "en")
         if not self._for_this_bot(turn, command):
-            return self._say(turn, "en")
+            return Outcome((), "en")
         reading = read_language(written, self.languages.get(turn.speaker.chat))
         voice = self._voice(reading.language)
         if turn.media:
-            return self._say(turn, reading.language, replies.media_reply(voice=voice))
+            return Outcome((replies.media_reply(voice=voice),), reading.language)
         if command is None:
-            return self._offer(turn, reading, self._question(turn.speaker, turn.text, voice))
+            return self._offer(reading, self._question(turn.speaker, turn.text, voice))
         if command.kind == "forget":
-            return self._say(turn, reading.language, self._forget(turn.speaker, voice))
+            return Outcome((self._forget(turn.speaker, voice),), reading.language)
         if command.kind == "staff":
-            return self._say(turn, reading.language, self._staff(turn, command, voice))
+            return Outcome((self._staff(turn, command, voice),), reading.language)
         if command.kind == "language":
-            return self._say(turn, reading.language, self._language(turn.speaker, command, voice))
+            said = self._language(turn.speaker, command, voice)
+            # Worded in the language just chosen, if one was.
+            return Outcome((said,), self.languages.get(turn.speaker.chat) or reading.language)
         if command.kind == "start":
-            return self._offer(turn, reading, (self._start(turn.speaker, command.argument, voice),))
+            return self._offer(reading, (self._start(turn.speaker, command.argument, voice),))
         if command.kind == "info":
-            return self._offer(turn, reading, (self._info(command.name, voice),))
+            return self._offer(reading, (self._info(command.name, voice),))
         # Any other command ("/sos I can't breathe", a mistyped one): what follows is read
         # as a question; with nothing after it, the patient needs to know what to type.
-        return self._offer(turn, reading, self._question(turn.speaker, command.argument, voice))
+        return self._offer(reading, self._question(turn.speaker, command.argument, voice))
 
-    def _say(self, turn: Turn, language: Language, *said: Reply) -> Outcome:
-        del turn  # every outcome is for the turn it answers; kept for symmetry with _offer
-        return Outcome(said, language)
-
-    def _offer(self, turn: Turn, reading: Reading, said: tuple[Reply, ...]) -> Outcome:
+    def _offer(self, reading: Reading, said: tuple[Reply, ...]) -> Outcome:
         """The replies, each with the one-tap language switch where the reading offers one."""
         if reading.switch_to is not None:
             hindi = self._voice("hi")
             said = tuple(replies.switch_button(r, reading.switch_to, hindi=hindi) for r in said)
-        return self._say(turn, reading.language, *said)
+        return Outcome(said, reading.language)
 
     def _voice(self, language: Language) -> Voice:
         return Voice.of(self.knowledge.faq, language, serve_unreviewed=self.serve_unreviewed)
