@@ -27,7 +27,7 @@ FEEDBACK = "f"
 COMMAND = "c"  # c:<command>: the reply to that command again (a language switch's re-send)
 SWITCH = "L"  # L:<language>[:<payload>]: answer in that language from now on, then re-send
 # Under a reply in another language than English every payload gets "<language>:" in
-# front ("hi:a:<id>", "L:en:a:<id>"): at most 3 + 4 + 48 + 2 bytes, still within 64.
+# front ("hi:a:<id>"). The longest, "hi:f:<id>:1" and "L:en:a:<id>", are 55 bytes.
 
 MAX_TOPIC_BUTTONS = 4
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -32,6 +34,7 @@ PATIENT = Speaker(UserKey("patient"), "chat-1")
 OTHER_CHAT = Speaker(UserKey("patient"), "chat-2")
 SHIPPED_HI = translation_path(DEFAULT_FAQ_PATH, "hi")
 CALLBACK_LIMIT = 64
+T = TypeVar("T")
 
 HINDI_QUESTION = "डिस्टोनिया क्या है?"
 HINGLISH_QUESTION = "dystonia kya hai"
@@ -478,3 +481,30 @@ async def test_telegram_hindi_question_gets_a_hindi_html_answer_and_a_hindi_menu
         len(render_html(r)) == 1
         for r in _every_hindi_reply(bot.app.bot_data.conversation.knowledge.faq)
     )
+
+
+class CountingRecorder(QueuedRecorder):
+    """The real recorder, counting how often the conversation reads the store."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.reads = 0
+
+    def read(self, query: Callable[[Store], T]) -> T:
+        self.reads += 1
+        return super().read(query)
+
+
+def test_stored_choices_are_read_once_then_served_from_memory(
+    live: LiveFAQ, tmp_path: Path
+) -> None:
+    """Only the first turn touches the database for the language; later ones use the cache."""
+    with Store(tmp_path) as store:
+        store.set_language_choice(PATIENT.chat, PATIENT.user, "hi")
+        recorder = CountingRecorder(store)
+        conv = Conversation(live, recorder)
+        for _ in range(3):
+            assert conv.handle(Turn(PATIENT, ENGLISH_QUESTION)).language == "hi"
+        conv.press(Press(PATIENT, "L:en"))
+        assert conv.handle(Turn(PATIENT, HINDI_QUESTION)).language == "en"
+        assert recorder.reads == 1
