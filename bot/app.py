@@ -35,9 +35,10 @@ from bot.polling import PollingRequest
 from bot.recorder import UsageWriter, WriterUnavailableError
 from bot.settings import Settings
 from bot.state import CONTEXT_TYPES, BotData, Context
-from conversation.commands import PUBLIC_COMMANDS
+from conversation.commands import command_menu
 from conversation.flood import FloodGate
 from conversation.pipeline import Conversation
+from conversation.wording import Voice
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
@@ -140,8 +141,17 @@ async def _post_init(app: BotApp) -> None:
             "The usage database is not available right now (see the bot's log); "
             "try /stats again later.",
         ),
+        serve_unreviewed=settings.serve_unreviewed_translations,
     )
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
+    english = command_menu(Voice.of(knowledge.faq, "en"))
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in english])
+    # Telegram shows this menu to people whose app is set to Hindi.
+    hindi = command_menu(
+        Voice.of(knowledge.faq, "hi", serve_unreviewed=settings.serve_unreviewed_translations)
+    )
+    await app.bot.set_my_commands(
+        [BotCommand(name, text) for name, text in hindi], language_code="hi"
+    )
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             handlers.reload_job,

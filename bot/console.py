@@ -20,9 +20,10 @@ CONSOLE = Speaker(UserKey("console"), "console")
 INTRO = (
     "Offline console chat (the same answers the Telegram bot gives). Type a question; "
     "type a number to press a button; /topics, /help, /sources, /contact, /privacy, "
-    "/forget; Ctrl-D to quit.\n"
-    "Nothing typed here is stored: staff reports (faq misses, faq stats) fill only from "
-    "the live Telegram bot."
+    "/forget, /language; Ctrl-D to quit. Questions in Hindi or Hinglish are answered in "
+    "Hindi.\n"
+    "Nothing typed here is stored (a language choice lasts until you quit): staff "
+    "reports (faq misses, faq stats) fill only from the live Telegram bot."
 )
 MAX_BUTTON_NUMBER_DIGITS = 2
 
@@ -35,6 +36,7 @@ def run_console(
     *,
     flood_max_messages: int = 8,
     flood_window_seconds: float = 30.0,
+    serve_unreviewed: bool = True,
 ) -> int:
     live.load()
     conv = Conversation(
@@ -42,6 +44,7 @@ def run_console(
         None,  # on purpose: the console records nothing
         retention_days=retention_days,
         flood=FloodGate(flood_max_messages, flood_window_seconds),
+        serve_unreviewed=serve_unreviewed,
     )
     payloads: list[str] = []
 

@@ -64,6 +64,7 @@ def _console(settings: Settings) -> int:
             settings.retention_days,
             flood_max_messages=settings.flood_max_messages,
             flood_window_seconds=settings.flood_window_seconds,
+            serve_unreviewed=settings.serve_unreviewed_translations,
         )
     except FAQError as exc:
         print(exc, file=sys.stderr)

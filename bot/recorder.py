@@ -47,6 +47,7 @@ BUSY_TIMEOUT_SECONDS = 1.0
 # How often an idle writer checks that its database file is still there.
 CHECK_SECONDS = 5.0
 FORGET_WAIT_SECONDS = 4.0
+READ_WAIT_SECONDS = 1.0
 STOP_FLUSH_SECONDS = 3.0
 
 T = TypeVar("T")
@@ -85,7 +86,15 @@ class FeedbackRecord:
     at: datetime
 
 
-UsageRecord = QuestionRecord | AnswerRecord | FeedbackRecord
+@dataclass(frozen=True)
+class LanguageChoiceRecord:
+    chat: str
+    user: UserKey
+    language: str
+    at: datetime
+
+
+UsageRecord = QuestionRecord | AnswerRecord | FeedbackRecord | LanguageChoiceRecord
 
 
 def write_record(store: Store, record: UsageRecord) -> None:
@@ -100,6 +109,8 @@ def write_record(store: Store, record: UsageRecord) -> None:
         )
     elif isinstance(record, AnswerRecord):
         store.record_answer(record.entry_id, record.user, record.how, record.at)
+    elif isinstance(record, LanguageChoiceRecord):
+        store.set_language_choice(record.chat, record.user, record.language, record.at)
     else:
         store.record_feedback(record.entry_id, record.user, record.helpful, record.at)
 
@@ -133,6 +144,11 @@ class _Capture(Store):
         self, entry_id: str, user: UserKey, helpful: bool, at: datetime | None = None
     ) -> None:
         self.records.append(FeedbackRecord(entry_id, user, helpful, at or _now()))
+
+    def set_language_choice(
+        self, chat: str, user: UserKey, language: str, at: datetime | None = None
+    ) -> None:
+        self.records.append(LanguageChoiceRecord(chat, user, language, at or _now()))
 
 
 def _now() -> datetime:
@@ -235,6 +251,11 @@ class UsageWriter:
             raise ForgetIncompleteError(str(exc)) from exc
         assert isinstance(deleted, int)
         return dropped + deleted
+
+    def read(self, query: Callable[[Store], T]) -> T:
+        """A read for the conversation (stored language choices): short wait, since a
+        patient's reply may be waiting on it; raises WriterUnavailableError."""
+        return self.call(query, wait=READ_WAIT_SECONDS)
 
     def call(self, fn: Callable[[Store], T], wait: float = 30.0) -> T:
         """Run `fn(store)` on the writer thread (reports, purge); raises WriterUnavailableError."""

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-CommandKind = Literal["start", "info", "forget", "staff", "unknown"]
+from conversation.wording import Voice
+
+CommandKind = Literal["start", "info", "forget", "language", "staff", "unknown"]
 
 # Offered to patients in the command menu, in this order.
 PUBLIC_COMMANDS = (
@@ -17,6 +19,7 @@ PUBLIC_COMMANDS = (
     ("contact", "How to reach the clinic"),
     ("privacy", "What this bot stores and for how long"),
     ("forget", "Delete what this bot stored about you"),
+    ("language", "Answer in English or Hindi"),
 )
 INFO_COMMANDS = frozenset({"help", "topics", "sources", "contact", "privacy"})
 STAFF_COMMANDS = frozenset({"reload", "stats"})
@@ -39,6 +42,8 @@ class Command:
             return "info"
         if self.name == "forget":
             return "forget"
+        if self.name == "language":
+            return "language"
         if self.name in STAFF_COMMANDS:
             return "staff"
         return "unknown"
@@ -51,3 +56,9 @@ def parse_command(text: str) -> Command | None:
     if found is None:
         return None
     return Command(found[1].lower(), stripped[found.end() :].strip(), found[2] or "")
+
+
+def command_menu(voice: Voice) -> list[tuple[str, str]]:
+    """The public commands with their menu descriptions in `voice`'s language (the
+    English where a translation is missing)."""
+    return [(name, voice.label(f"command_{name}", text)) for name, text in PUBLIC_COMMANDS]

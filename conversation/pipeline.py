@@ -14,11 +14,13 @@ import threading
 from collections.abc import Callable
 
 from conversation import replies
-from conversation.commands import Command, parse_command
+from conversation.commands import INFO_COMMANDS, Command, parse_command
 from conversation.flood import FloodGate, RecentTexts
+from conversation.languages import LanguageChoices, Reading, other_language, read_language
 from conversation.recording import ForgetIncompleteError, Recorder
 from conversation.replies import Reply
 from conversation.turns import ButtonResult, Outcome, Press, Speaker, Turn
+from conversation.wording import Language, Voice, as_language
 from faq.live import Knowledge, LiveFAQ
 from faq.matcher import Answer, Clarify, Match, NoMatch, Urgent
 from faq.store import AnswerHow, MissDecision, Store, UserKey
@@ -26,6 +28,19 @@ from faq.store import AnswerHow, MissDecision, Store, UserKey
 log = logging.getLogger(__name__)
 
 NO_REPORT = "No usage records are kept here."
+
+# What may follow /language: the language's code, or its name in English or in Hindi.
+LANGUAGE_WORDS: dict[str, Language] = {
+    "en": "en",
+    "english": "en",
+    "angrezi": "en",
+    "अंग्रेज़ी": "en",
+    "अंग्रेजी": "en",
+    "hi": "hi",
+    "hindi": "hi",
+    "हिंदी": "hi",
+    "हिन्दी": "hi",
+}
 
 
 class Conversation:
@@ -38,15 +53,20 @@ class Conversation:
         flood: FloodGate | None = None,
         recent: RecentTexts | None = None,
         staff_report: Callable[[], str] | None = None,
+        serve_unreviewed: bool = True,
     ) -> None:
-        """`recorder` None records nothing (the console keeps no patient data);
-        `staff_report` makes the /stats text, where there are records to report on."""
+        """`recorder` None records nothing (the console keeps no patient data, so its
+        language choice lasts only as long as it runs); `staff_report` makes the /stats
+        text, where there are records to report on; `serve_unreviewed` False treats
+        translations no clinician has reviewed as missing."""
         self.live = live
         self.recorder = recorder
         self.retention_days = retention_days
         self.flood = flood if flood is not None else FloodGate(8, 30.0)
         self.recent = recent if recent is not None else RecentTexts()
         self.staff_report = staff_report
+        self.serve_unreviewed = serve_unreviewed
+        self.languages = LanguageChoices(recorder, retention_days)
         # Front ends may call from several threads at once; this guards the per-user state.
         self._lock = threading.Lock()
 
@@ -66,27 +86,40 @@ class Conversation:
         written = command.argument if command is not None else turn.text
         if self._urgent(turn.speaker, written):
             log.info("message handled: decision=urgent")
-            return self._say(turn, replies.urgent_reply(self.knowledge.faq))
+            return Outcome((replies.urgent_reply(self.knowledge.faq),), "en")
         if not self._for_this_bot(turn, command):
-            return self._say(turn)
+            return Outcome((), "en")
+        reading = read_language(written, self.languages.get(turn.speaker.chat))
+        voice = self._voice(reading.language)
         if turn.media:
-            return self._say(turn, replies.media_reply())
+            return Outcome((replies.media_reply(voice=voice),), reading.language)
         if command is None:
-            return self._say(turn, *self._question(turn.speaker, turn.text))
+            return self._offer(reading, self._question(turn.speaker, turn.text, voice))
         if command.kind == "forget":
-            return self._say(turn, self._forget(turn.speaker))
+            return Outcome((self._forget(turn.speaker, voice),), reading.language)
         if command.kind == "staff":
-            return self._say(turn, self._staff(turn, command))
+            return Outcome((self._staff(turn, command, voice),), reading.language)
+        if command.kind == "language":
+            said = self._language(turn.speaker, command, voice)
+            # Worded in the language just chosen, if one was.
+            return Outcome((said,), self.languages.get(turn.speaker.chat) or reading.language)
         if command.kind == "start":
-            return self._say(turn, self._start(turn.speaker, command.argument))
+            return self._offer(reading, (self._start(turn.speaker, command.argument, voice),))
         if command.kind == "info":
-            return self._say(turn, self._info(command.name))
+            return self._offer(reading, (self._info(command.name, voice),))
         # Any other command ("/sos I can't breathe", a mistyped one): what follows is read
         # as a question; with nothing after it, the patient needs to know what to type.
-        return self._say(turn, *self._question(turn.speaker, command.argument))
+        return self._offer(reading, self._question(turn.speaker, command.argument, voice))
 
-    def _say(self, turn: Turn, *said: Reply) -> Outcome:
-        return Outcome(said, turn.language)
+    def _offer(self, reading: Reading, said: tuple[Reply, ...]) -> Outcome:
+        """The replies, each with the one-tap language switch where the reading offers one."""
+        if reading.switch_to is not None:
+            hindi = self._voice("hi")
+            said = tuple(replies.switch_button(r, reading.switch_to, hindi=hindi) for r in said)
+        return Outcome(said, reading.language)
+
+    def _voice(self, language: Language) -> Voice:
+        return Voice.of(self.knowledge.faq, language, serve_unreviewed=self.serve_unreviewed)
 
     def _urgent(self, speaker: Speaker, text: str) -> bool:
         if not text.strip():
@@ -112,39 +145,39 @@ class Conversation:
             return True
         return command is not None and not command.target and command.kind != "unknown"
 
-    def _start(self, speaker: Speaker, argument: str) -> Reply:
+    def _start(self, speaker: Speaker, argument: str, voice: Voice) -> Reply:
         faq = self.knowledge.faq
         payload = argument.split()[0] if argument else ""
         entry = faq.entry(payload) if payload else None
         if entry is None:
-            return replies.welcome_reply(faq)
+            return replies.welcome_reply(faq, voice=voice)
         self._answered(entry.id, speaker.user, "deeplink")
-        return replies.answer_reply(faq, entry)
+        return replies.answer_reply(faq, entry, voice=voice)
 
-    def _info(self, name: str) -> Reply:
+    def _info(self, name: str, voice: Voice) -> Reply:
         faq = self.knowledge.faq
         if name == "topics":
-            return replies.topics_reply(faq)
+            return replies.topics_reply(faq, voice=voice)
         if name == "sources":
-            return replies.sources_reply(faq)
+            return replies.sources_reply(faq, voice=voice)
         if name == "contact":
-            return replies.contact_reply(faq)
+            return replies.contact_reply(faq, voice=voice)
         if name == "privacy":
-            return replies.privacy_reply(faq, self.retention_days)
-        return replies.help_reply(faq)
+            return replies.privacy_reply(faq, self.retention_days, voice=voice)
+        return replies.help_reply(faq, voice=voice)
 
-    def _question(self, speaker: Speaker, text: str) -> tuple[Reply, ...]:
+    def _question(self, speaker: Speaker, text: str, voice: Voice) -> tuple[Reply, ...]:
         """A question to match. Flood control applies here, where the work is; fixed
         texts (commands, buttons) are cheap, and an urgent message never gets this far."""
         knowledge = self.knowledge
         if not text.strip():
-            return (replies.help_reply(knowledge.faq),)
+            return (replies.help_reply(knowledge.faq, voice=voice),)
         with self._lock:
             verdict = self.flood.check(speaker.key)
         if verdict == "drop":
             return ()
         if verdict == "notify":
-            return (replies.slow_down_reply(),)
+            return (replies.slow_down_reply(voice=voice),)
         decision = knowledge.matcher.decide(text)
         log.info("message handled: decision=%s", decision.kind)  # never the text itself
         if isinstance(decision, Urgent):
@@ -156,24 +189,40 @@ class Conversation:
             self._record_miss(speaker.user, text, "clarify", decision.candidates[0])
         elif isinstance(decision, NoMatch):
             self._record_miss(speaker.user, text, "none", next(iter(decision.nearest), None))
-        return (replies.reply_for(knowledge.faq, decision),)
+        return (replies.reply_for(knowledge.faq, decision, voice=voice),)
 
-    def _forget(self, speaker: Speaker) -> Reply:
+    def _forget(self, speaker: Speaker, voice: Voice) -> Reply:
         with self._lock:
             self.recent.forget(speaker.key)
         try:
             removed = self.recorder.forget(speaker.user) if self.recorder is not None else 0
         except ForgetIncompleteError as exc:
             log.warning("/forget could not finish: %s", exc)
-            return replies.forget_incomplete_reply()
-        return replies.forgotten_reply(removed)
+            self.languages.forget(speaker.user)
+            return replies.forget_incomplete_reply(voice=voice)
+        # The stored choice went with the rest; this drops the copy in memory (the only
+        # copy in the console, which stores nothing).
+        in_memory = self.languages.forget(speaker.user)
+        if self.recorder is None:
+            removed = in_memory
+        # The language the patient had chosen is gone too: answer in the message's own.
+        return replies.forgotten_reply(removed, voice=voice)
 
-    def _staff(self, turn: Turn, command: Command) -> Reply:
+    def _language(self, speaker: Speaker, command: Command, voice: Voice) -> Reply:
+        """/language hi, /language en, or /language alone (or unreadable): the two buttons."""
+        words = command.argument.casefold().split()
+        chosen = LANGUAGE_WORDS.get(words[0]) if words else None
+        if chosen is None:
+            return replies.language_choice_reply(voice=voice)
+        self.languages.set(speaker.chat, speaker.user, chosen)
+        return replies.language_set_reply(voice=self._voice(chosen))
+
+    def _staff(self, turn: Turn, command: Command, voice: Voice) -> Reply:
         """/reload and /stats: for staff, and only in a private chat, so the clinic's
         figures are never posted into a group. Anyone else gets the ordinary fallback."""
         faq = self.knowledge.faq
         if not turn.staff:
-            return replies.fallback_reply(faq)
+            return replies.fallback_reply(faq, voice=voice)
         if not turn.private:
             return replies.staff_in_private_reply(command.name)
         if command.name == "reload":
@@ -185,38 +234,85 @@ class Conversation:
     # -- buttons --------------------------------------------------------------------------
 
     def press(self, press: Press) -> ButtonResult:
+        speaker = press.speaker
+        shown_in, data = replies.read_payload(press.data)
+        kind, _, rest = data.partition(":")
+        if kind == replies.SWITCH:
+            target_code, _, resend = rest.partition(":")
+            target = as_language(target_code)
+            if target is not None:
+                return self._switch(speaker, target, resend)
+        # A remembered choice wins over the language the button was shown in, so an old
+        # Hindi message's buttons answer in English once the patient has chosen English.
+        language = self.languages.get(speaker.chat) or shown_in
+        voice = self._voice(language)
+        result = self._button(speaker, kind, rest, voice, record=True)
+        if result is not None:
+            return result
+        # A button from before an FAQ edit, or a payload nobody could have been shown.
+        return ButtonResult(
+            replies.stale_button_reply(voice=voice),
+            replies.stale_button_toast(voice=voice),
+            language=language,
+        )
+
+    def _switch(self, speaker: Speaker, target: Language, resend: str) -> ButtonResult:
+        """The switch button or a /language button: remember the choice, then send the
+        reply it was under again in that language (with the way back), or confirm."""
+        self.languages.set(speaker.chat, speaker.user, target)
+        voice = self._voice(target)
+        kind, _, rest = resend.partition(":")
+        again = self._button(speaker, kind, rest, voice, record=False) if resend else None
+        if again is None or again.reply is None:
+            return ButtonResult(replies.language_set_reply(voice=voice), language=target)
+        back = replies.switch_button(again.reply, other_language(target), hindi=self._voice("hi"))
+        return ButtonResult(back, again.toast, replace=False, language=target)
+
+    def _button(
+        self, speaker: Speaker, kind: str, rest: str, voice: Voice, *, record: bool
+    ) -> ButtonResult | None:
+        """What a button's payload produces in `voice`; None for an unknown or stale one."""
         faq = self.knowledge.faq
-        user = press.speaker.user
-        kind, _, rest = press.data.partition(":")
+        user = speaker.user
+        language = voice.language
         if kind == replies.TOPICS:
-            return ButtonResult(replies.topics_reply(faq), replace=True, language=press.language)
+            return ButtonResult(
+                replies.topics_reply(faq, voice=voice), replace=True, language=language
+            )
         if kind == replies.TOPIC:
-            topic = replies.topic_reply(faq, rest)
+            topic = replies.topic_reply(faq, rest, voice=voice)
             if topic is not None:
-                return ButtonResult(topic, replace=True, language=press.language)
+                return ButtonResult(topic, replace=True, language=language)
         elif kind == replies.ANSWER:
             entry = faq.entry(rest)
             if entry is not None:
-                self._answered(entry.id, user, "button")
-                return ButtonResult(replies.answer_reply(faq, entry), language=press.language)
-        elif kind == replies.FEEDBACK:
+                if record:
+                    self._answered(entry.id, user, "button")
+                return ButtonResult(
+                    replies.answer_reply(faq, entry, voice=voice), language=language
+                )
+        elif kind == replies.COMMAND:
+            if rest == "start":
+                return ButtonResult(replies.welcome_reply(faq, voice=voice), language=language)
+            if rest in INFO_COMMANDS:
+                return ButtonResult(self._info(rest, voice), language=language)
+        elif kind == replies.FEEDBACK and record:
             entry_id, _, vote = rest.rpartition(":")
             if faq.entry(entry_id) is not None and vote in ("0", "1"):
                 helpful = vote == "1"
                 self._record(lambda s: s.record_feedback(entry_id, user, helpful))
-                return ButtonResult(None, "Thank you for your feedback.", language=press.language)
-        # A button from before an FAQ edit, or a payload nobody could have been shown.
-        return ButtonResult(
-            replies.stale_button_reply(), "That button is out of date.", language=press.language
-        )
+                return ButtonResult(None, replies.feedback_toast(voice=voice), language=language)
+        return None
 
     # -- upkeep and records ---------------------------------------------------------------
 
     def prune(self) -> None:
-        """Forget idle users' flood windows and recent messages."""
+        """Forget idle users' flood windows and recent messages, and language choices
+        older than the retention period."""
         with self._lock:
             self.flood.prune()
             self.recent.prune()
+        self.languages.prune()
 
     def _record(self, write: Callable[[Store], object]) -> None:
         if self.recorder is not None:

@@ -1,4 +1,4 @@
-"""The one thing the conversation needs from storage: queue a write, forget a person.
+"""What the conversation needs from storage: queue a write, forget a person, read once.
 
 Kept this narrow so the storage side can change (queues, threads, databases) without the
 conversation noticing.
@@ -7,9 +7,11 @@ conversation noticing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from faq.store import Store, UserKey
+
+T = TypeVar("T")
 
 
 class ForgetIncompleteError(Exception):
@@ -25,3 +27,8 @@ class Recorder(Protocol):
     def forget(self, user: UserKey) -> int:
         """Delete everything stored about `user` (queued writes included); how many
         records went. Raises ForgetIncompleteError if the database could not be reached."""
+
+    def read(self, query: Callable[[Store], T]) -> T:
+        """Run `query` against the store now and return its result (it blocks: call it
+        from a worker thread, as the conversation's calls are)."""
+        ...

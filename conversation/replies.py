@@ -6,9 +6,10 @@ HTML or plain console text). Nothing here knows about Telegram objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from conversation.wording import ENGLISH, Language, Voice, as_language
 from faq.limits import MESSAGE_LIMIT
 from faq.live import ReloadResult
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent
@@ -23,6 +24,10 @@ ANSWER = "a"
 TOPIC = "t"
 TOPICS = "T"
 FEEDBACK = "f"
+COMMAND = "c"  # c:<command>: the reply to that command again (a language switch's re-send)
+SWITCH = "L"  # L:<language>[:<payload>]: answer in that language from now on, then re-send
+# Under a reply in another language than English every payload gets "<language>:" in
+# front ("hi:a:<id>"). The longest, "hi:f:<id>:1" and "L:en:a:<id>", are 55 bytes.
 
 MAX_TOPIC_BUTTONS = 4
 
@@ -46,217 +51,369 @@ class Reply:
     blocks: tuple[Block, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
     entry_id: str | None = None
+    # The payload that produces this reply again (for a language switch); "" if none can.
+    resend: str = ""
 
 
 def _text(text: str) -> tuple[Block, ...]:
     return tuple(Block("text", p) for p in split_paragraphs(text))
 
 
-def answer_reply(faq: FAQ, entry: Entry, *, feedback: bool = True) -> Reply:
+def _data(voice: Voice, payload: str) -> str:
+    """A button payload that remembers the language of the reply it is under; English
+    payloads stay unprefixed, so buttons sent before languages existed still work."""
+    return payload if voice.english else f"{voice.language}:{payload}"
+
+
+def read_payload(data: str) -> tuple[Language, str]:
+    """The language a button was shown in, and its payload without the prefix."""
+    head, sep, rest = data.partition(":")
+    language = as_language(head) if sep else None
+    return (language, rest) if language is not None else ("en", data)
+
+
+def _noted(voice: Voice, missing: bool, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Blocks shown in English for want of a translation get the one-line note above."""
+    if not missing:
+        return blocks
+    note = voice.text("missing_translation_note")
+    return blocks if note is None else (Block("note", note), *blocks)
+
+
+def _disclaimer(faq: FAQ, voice: Voice) -> Block:
+    return Block("note", voice.fill(faq, voice.pick("disclaimer", faq.disclaimer)[0]))
+
+
+def _question(voice: Voice, entry: Entry) -> str:
+    translated = voice.entry(entry.id)
+    return translated.question if translated is not None else entry.question
+
+
+def answer_reply(faq: FAQ, entry: Entry, *, feedback: bool = True, voice: Voice = ENGLISH) -> Reply:
+    translated = voice.entry(entry.id)
+    question, answer = (
+        (translated.question, translated.answer)
+        if translated is not None
+        else (entry.question, entry.answer)
+    )
     # An info reply ("Hello", "Thank you") reads as a message, not under its question.
-    title = [Block("title", entry.question)] if entry.kind == "medical" else []
-    blocks = [*title, *_text(faq.fill(entry.answer))]
+    title = (Block("title", question),) if entry.kind == "medical" else ()
+    blocks = [*_noted(voice, translated is None and not voice.english, title)]
+    blocks.extend(_text(voice.fill(faq, answer)))
     if entry.references:
-        blocks.append(Block("sources", "Sources", tuple(r.citation for r in entry.references)))
-    blocks.append(Block("note", faq.disclaimer))
+        # Citations stay as published, in English, in every language.
+        heading = voice.label("answer_sources", "Sources")
+        blocks.append(Block("sources", heading, tuple(r.citation for r in entry.references)))
+    blocks.append(_disclaimer(faq, voice))
     rows: list[tuple[Button, ...]] = []
     related = [e for e in (faq.entry(i) for i in entry.see_also) if e is not None]
-    rows.extend((Button(f"See also: {e.question}", f"{ANSWER}:{e.id}"),) for e in related[:3])
+    for other in related[:3]:
+        label = voice.fill(
+            faq,
+            voice.label("button_see_also", "See also: {question}"),
+            question=_question(voice, other),
+        )
+        rows.append((Button(label, _data(voice, f"{ANSWER}:{other.id}")),))
     if feedback and entry.kind == "medical":
         rows.append(
             (
-                Button("👍 Helpful", f"{FEEDBACK}:{entry.id}:1"),
-                Button("👎 Not helpful", f"{FEEDBACK}:{entry.id}:0"),
+                Button(
+                    voice.label("button_helpful", "👍 Helpful"),
+                    _data(voice, f"{FEEDBACK}:{entry.id}:1"),
+                ),
+                Button(
+                    voice.label("button_not_helpful", "👎 Not helpful"),
+                    _data(voice, f"{FEEDBACK}:{entry.id}:0"),
+                ),
             )
         )
-    return Reply("answer", tuple(blocks), tuple(rows), entry.id)
+    return Reply("answer", tuple(blocks), tuple(rows), entry.id, f"{ANSWER}:{entry.id}")
 
 
 def urgent_reply(faq: FAQ) -> Reply:
     return Reply("urgent", _text(faq.fill(faq.urgent_message)))
 
 
-def clarify_reply(faq: FAQ, candidates: tuple[Match, ...]) -> Reply:
+CLARIFY = (
+    "I am not sure I have an answer to that. Did you mean one of these? "
+    "If none fits, this FAQ may not cover your question: /contact shows how to "
+    "reach the clinic."
+)
+
+
+def clarify_reply(faq: FAQ, candidates: tuple[Match, ...], *, voice: Voice = ENGLISH) -> Reply:
     del faq  # same signature as the other replies; the candidates carry the entries
-    rows = tuple((Button(m.entry.question, f"{ANSWER}:{m.entry.id}"),) for m in candidates)
+    text, missing = voice.pick("clarify", CLARIFY)
+    rows = tuple(
+        (Button(_question(voice, m.entry), _data(voice, f"{ANSWER}:{m.entry.id}")),)
+        for m in candidates
+    )
+    none_of_these = voice.label("button_none_of_these", "None of these: browse topics")
     return Reply(
         "clarify",
-        (
-            Block(
-                "text",
-                "I am not sure I have an answer to that. Did you mean one of these? "
-                "If none fits, this FAQ may not cover your question: /contact shows how to "
-                "reach the clinic.",
-            ),
-        ),
-        (*rows, (Button("None of these: browse topics", TOPICS),)),
+        _noted(voice, missing, (Block("text", text),)),
+        (*rows, (Button(none_of_these, _data(voice, TOPICS)),)),
     )
 
 
-def fallback_reply(faq: FAQ) -> Reply:
-    return Reply("none", _text(faq.fill(faq.fallback)), ((Button("Browse topics", TOPICS),),))
+def fallback_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick("fallback", faq.fallback)
+    return Reply(
+        "none",
+        _noted(voice, missing, _text(voice.fill(faq, text))),
+        ((Button(voice.label("button_browse_topics", "Browse topics"), _data(voice, TOPICS)),),),
+    )
 
 
-def reply_for(faq: FAQ, decision: Decision) -> Reply:
+def reply_for(faq: FAQ, decision: Decision, *, voice: Voice = ENGLISH) -> Reply:
     """The reply to a patient's free-text message, given the matcher's decision."""
     if isinstance(decision, Urgent):
         return urgent_reply(faq)
     if isinstance(decision, Answer):
-        return answer_reply(faq, decision.match.entry)
+        return answer_reply(faq, decision.match.entry, voice=voice)
     if isinstance(decision, Clarify):
-        return clarify_reply(faq, decision.candidates)
+        return clarify_reply(faq, decision.candidates, voice=voice)
     assert isinstance(decision, NoMatch)
-    return fallback_reply(faq)
+    return fallback_reply(faq, voice=voice)
 
 
-def welcome_reply(faq: FAQ) -> Reply:
-    text = (
-        f"Hello, I am the {faq.clinic.name} dystonia FAQ bot.\n\n"
-        "Ask me a question about dystonia in your own words, for example "
-        '"why does touching my chin ease the pulling?", or browse the topics below.\n\n'
-        "I can share the clinic's information about dystonia and its references. "
-        "I cannot diagnose, give personal medical advice or book appointments, "
-        "and no one reads these chats in real time."
-    )
+WELCOME = (
+    "Hello, I am the {clinic} dystonia FAQ bot.\n\n"
+    "Ask me a question about dystonia in your own words, for example "
+    '"why does touching my chin ease the pulling?", or browse the topics below.\n\n'
+    "I can share the clinic's information about dystonia and its references. "
+    "I cannot diagnose, give personal medical advice or book appointments, "
+    "and no one reads these chats in real time."
+)
+
+
+def welcome_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick("welcome", WELCOME)
     return Reply(
         "info",
-        (*_text(text), Block("note", faq.disclaimer)),
-        _topic_rows(faq, limit=MAX_TOPIC_BUTTONS),
+        (
+            *_noted(voice, missing, _text(voice.fill(faq, text, clinic=faq.clinic.name))),
+            _disclaimer(faq, voice),
+        ),
+        _topic_rows(faq, voice, limit=MAX_TOPIC_BUTTONS),
+        resend=f"{COMMAND}:start",
     )
 
 
-def help_reply(faq: FAQ) -> Reply:
-    text = (
-        "Type a question in your own words and I will find the closest answer from the "
-        "clinic's FAQ. If I am unsure, I will ask what you meant.\n\n"
-        "/topics browse all questions\n/sources where the information comes from\n"
-        "/contact how to reach the clinic\n/privacy what this bot stores\n"
-        "/forget delete what this bot stored about you\n\n"
-        "If you feel unwell or unsafe, do not wait for a chat answer: call 112."
+HELP = (
+    "Type a question in your own words and I will find the closest answer from the "
+    "clinic's FAQ. If I am unsure, I will ask what you meant.\n\n"
+    "/topics browse all questions\n/sources where the information comes from\n"
+    "/contact how to reach the clinic\n/privacy what this bot stores\n"
+    "/forget delete what this bot stored about you\n"
+    "/language answer in English or Hindi\n\n"
+    "If you feel unwell or unsafe, do not wait for a chat answer: call 112."
+)
+
+
+def help_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick("help", HELP)
+    return Reply(
+        "info",
+        (*_noted(voice, missing, _text(text)), _disclaimer(faq, voice)),
+        resend=f"{COMMAND}:help",
     )
-    return Reply("info", (*_text(text), Block("note", faq.disclaimer)))
 
 
-def topics_reply(faq: FAQ) -> Reply:
-    return Reply("info", (Block("text", "Choose a topic:"),), _topic_rows(faq))
+def topics_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick("topics", "Choose a topic:")
+    return Reply(
+        "info",
+        _noted(voice, missing, (Block("text", text),)),
+        _topic_rows(faq, voice),
+        resend=TOPICS,
+    )
 
 
-def topic_reply(faq: FAQ, topic_id: str) -> Reply | None:
+def topic_reply(faq: FAQ, topic_id: str, *, voice: Voice = ENGLISH) -> Reply | None:
     topic = faq.topic(topic_id)
     if topic is None:
         return None
-    rows = [(Button(e.question, f"{ANSWER}:{e.id}"),) for e in faq.entries_in(topic_id)]
-    rows.append((Button("« Back to topics", TOPICS),))
-    return Reply("info", (Block("title", topic.title),), tuple(rows))
+    rows = [
+        (Button(_question(voice, e), _data(voice, f"{ANSWER}:{e.id}")),)
+        for e in faq.entries_in(topic_id)
+    ]
+    back = voice.label("button_back_to_topics", "« Back to topics")
+    rows.append((Button(back, _data(voice, TOPICS)),))
+    title = voice.topic(topic_id) or topic.title
+    return Reply("info", (Block("title", title),), tuple(rows), resend=f"{TOPIC}:{topic_id}")
 
 
-def _topic_rows(faq: FAQ, limit: int | None = None) -> tuple[tuple[Button, ...], ...]:
+def _topic_rows(faq: FAQ, voice: Voice, limit: int | None = None) -> tuple[tuple[Button, ...], ...]:
     topics = faq.topics[:limit] if limit else faq.topics
-    return tuple((Button(t.title, f"{TOPIC}:{t.id}"),) for t in topics)
+    return tuple(
+        (Button(voice.topic(t.id) or t.title, _data(voice, f"{TOPIC}:{t.id}")),) for t in topics
+    )
 
 
-def sources_reply(faq: FAQ) -> Reply:
+def sources_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
     own = tuple(r.citation for r in faq.references if not r.listed_by)
     # What a source lists (the post's four papers) is further reading, not support.
     listed = tuple(r.citation for r in faq.references if r.listed_by)
-    heading = "References given by the post (not checked by the clinic)"
+    title, missing = voice.pick("sources_title", "Where this information comes from")
+    heading = voice.label("sources_answers", "Sources of the answers")
+    listed_heading = voice.label(
+        "sources_references", "References given by the post (not checked by the clinic)"
+    )
     return Reply(
         "info",
         (
-            Block("title", "Where this information comes from"),
-            Block("sources", "Sources of the answers", own),
-            *([Block("sources", heading, listed)] if listed else []),
-            Block("note", faq.disclaimer),
+            *_noted(voice, missing, (Block("title", title),)),
+            Block("sources", heading, own),
+            *([Block("sources", listed_heading, listed)] if listed else []),
+            _disclaimer(faq, voice),
         ),
+        resend=f"{COMMAND}:sources",
     )
 
 
-def contact_reply(faq: FAQ) -> Reply:
-    return Reply(
-        "info", (Block("title", f"Contacting {faq.clinic.name}"), *_text(faq.clinic.contact_text))
-    )
-
-
-def privacy_reply(faq: FAQ, retention_days: int) -> Reply:
-    text = (
-        "What this bot keeps, and why:\n\n"
-        "• Questions it could not answer well (the text, the time and the closest topic), "
-        "so the clinic can improve the FAQ.\n"
-        "• Which answers were shown and your 👍/👎 feedback, to see what helps.\n\n"
-        "It does not keep your name, username or phone number. Each record carries only a "
-        "scrambled code derived from your Telegram account, which cannot be turned back "
-        "into your identity.\n\n"
-        f"Everything is deleted automatically after {retention_days} days. "
-        "Send /forget at any time to delete everything stored about you now."
-    )
-    return Reply("info", _text(text))
-
-
-def forgotten_reply(removed: int) -> Reply:
-    what = f"{removed} stored record{'s' * (removed != 1)}" if removed else "nothing stored"
-    return Reply("info", (Block("text", f"Done: deleted {what} about you."),))
-
-
-def forget_incomplete_reply() -> Reply:
+def contact_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
+    title, missing = voice.pick("contact_title", "Contacting {clinic}")
     return Reply(
         "info",
         (
-            Block(
-                "text",
-                "Sorry, I could not finish deleting what is stored about you: the database "
-                "is not available right now. Nothing you sent is waiting to be stored any "
-                "more, and I will keep trying to delete the rest. Please send /forget again "
-                "in a few minutes to be sure.",
+            *_noted(
+                voice, missing, (Block("title", voice.fill(faq, title, clinic=faq.clinic.name)),)
             ),
+            *_text(voice.contact_text(faq)),
         ),
+        resend=f"{COMMAND}:contact",
     )
 
 
-def stale_button_reply() -> Reply:
+PRIVACY = (
+    "What this bot keeps, and why:\n\n"
+    "• Questions it could not answer well (the text, the time and the closest topic), "
+    "so the clinic can improve the FAQ.\n"
+    "• Which answers were shown and your 👍/👎 feedback, to see what helps.\n\n"
+    "It does not keep your name, username or phone number. Each record carries only a "
+    "scrambled code derived from your Telegram account, which cannot be turned back "
+    "into your identity.\n\n"
+    "Everything is deleted automatically after {retention_days} days. "
+    "Send /forget at any time to delete everything stored about you now."
+)
+
+
+def privacy_reply(faq: FAQ, retention_days: int, *, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick("privacy", PRIVACY)
+    filled = voice.fill(faq, text, retention_days=retention_days)
+    return Reply("info", _noted(voice, missing, _text(filled)), resend=f"{COMMAND}:privacy")
+
+
+def forgotten_reply(removed: int, *, voice: Voice = ENGLISH) -> Reply:
+    if removed:
+        s = "s" * (removed != 1)
+        text, missing = voice.pick(
+            "forgotten", f"Done: deleted {{count}} stored record{s} about you."
+        )
+    else:
+        text, missing = voice.pick("forgotten_nothing", "Done: deleted nothing stored about you.")
+    return Reply(
+        "info", _noted(voice, missing, (Block("text", text.replace("{count}", str(removed))),))
+    )
+
+
+def forget_incomplete_reply(*, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick(
+        "forget_incomplete",
+        "Sorry, I could not finish deleting what is stored about you: the database "
+        "is not available right now. Nothing you sent is waiting to be stored any "
+        "more, and I will keep trying to delete the rest. Please send /forget again "
+        "in a few minutes to be sure.",
+    )
+    return Reply("info", _noted(voice, missing, (Block("text", text),)))
+
+
+def stale_button_reply(*, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick(
+        "stale_button",
+        "That answer has moved or is no longer available. Please browse the current topics.",
+    )
     return Reply(
         "info",
-        (
-            Block(
-                "text",
-                "That answer has moved or is no longer available. Please browse the "
-                "current topics.",
-            ),
-        ),
-        ((Button("Browse topics", TOPICS),),),
+        _noted(voice, missing, (Block("text", text),)),
+        ((Button(voice.label("button_browse_topics", "Browse topics"), _data(voice, TOPICS)),),),
     )
 
 
-def media_reply() -> Reply:
+def media_reply(*, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick(
+        "media", "Sorry, I can only read text messages. Please type your question."
+    )
+    return Reply("info", _noted(voice, missing, (Block("text", text),)))
+
+
+def slow_down_reply(*, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick(
+        "slow_down",
+        "You are sending messages very quickly. Please wait a moment, "
+        "then ask again. If this is an emergency, call 112.",
+    )
+    return Reply("info", _noted(voice, missing, (Block("text", text),)))
+
+
+def apology_reply(*, voice: Voice = ENGLISH) -> Reply:
+    text, missing = voice.pick(
+        "apology",
+        "Sorry, something went wrong on my side. Please try again in a "
+        "moment. If this is an emergency, call 112.",
+    )
+    return Reply("info", _noted(voice, missing, (Block("text", text),)))
+
+
+def feedback_toast(*, voice: Voice = ENGLISH) -> str:
+    return voice.label("feedback_thanks", "Thank you for your feedback.")
+
+
+def stale_button_toast(*, voice: Voice = ENGLISH) -> str:
+    return voice.label("stale_button_toast", "That button is out of date.")
+
+
+# -- language ------------------------------------------------------------------------------
+
+# Each language's own name, as its readers write it: a choice nobody can read is no choice.
+LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "hi": "हिंदी"}
+
+
+def switch_button(reply: Reply, to: Language, *, hindi: Voice) -> Reply:
+    """`reply` with a last row offering the same reply in `to` (or, where it cannot be
+    sent again, the choice alone). Both labels come from the Hindi file: under a Hindi
+    reply the way to English is offered in words the reader follows, and under an English
+    one the way to Hindi is offered in Hindi, for someone who may read English poorly."""
+    key, english = (
+        ("switch_to_english", "Read in English")
+        if to == "en"
+        else ("switch_to_hindi", "Read in Hindi")
+    )
+    data = f"{SWITCH}:{to}" + (f":{reply.resend}" if reply.resend else "")
+    return replace(reply, buttons=(*reply.buttons, (Button(hindi.label(key, english), data),)))
+
+
+LANGUAGE_CHOOSE = "Which language should I answer in?"
+
+
+def language_choice_reply(*, voice: Voice = ENGLISH) -> Reply:
+    """/language alone: one button per language, each named in its own script."""
+    text, missing = voice.pick("language_choose", LANGUAGE_CHOOSE)
     return Reply(
         "info",
-        (Block("text", "Sorry, I can only read text messages. Please type your question."),),
+        _noted(voice, missing, (Block("text", text),)),
+        (tuple(Button(LANGUAGE_NAMES[lang], f"{SWITCH}:{lang}") for lang in ("hi", "en")),),
     )
 
 
-def slow_down_reply() -> Reply:
-    return Reply(
-        "info",
-        (
-            Block(
-                "text",
-                "You are sending messages very quickly. Please wait a moment, "
-                "then ask again. If this is an emergency, call 112.",
-            ),
-        ),
-    )
+LANGUAGE_SET = "From now on I will answer in English. Send /language to change this."
 
 
-def apology_reply() -> Reply:
-    return Reply(
-        "info",
-        (
-            Block(
-                "text",
-                "Sorry, something went wrong on my side. Please try again in a "
-                "moment. If this is an emergency, call 112.",
-            ),
-        ),
-    )
+def language_set_reply(*, voice: Voice = ENGLISH) -> Reply:
+    """The confirmation of a language choice, in the language chosen."""
+    text, missing = voice.pick("language_set", LANGUAGE_SET)
+    return Reply("info", _noted(voice, missing, (Block("text", text),)))
 
 
 def staff_in_private_reply(command: str) -> Reply:

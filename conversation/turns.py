@@ -6,14 +6,10 @@ Everything here is plain data: no Telegram objects, no raw account or chat ids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from conversation.replies import Reply
+from conversation.wording import Language
 from faq.store import UserKey
-
-# The language a turn is read and answered in. Only English is served today; a later
-# change sets it from the message's script and a per-chat remembered choice.
-Language = Literal["en"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,6 @@ class Turn:
     # Unaddressed group messages get a reply only if they are urgent.
     addressed: bool = True
     staff: bool = False  # the front end knows this sender as clinic staff
-    language: Language = "en"
 
 
 @dataclass(frozen=True)
@@ -51,12 +46,12 @@ class Press:
 
     speaker: Speaker
     data: str
-    language: Language = "en"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What to say to a turn, in order; empty means stay quiet."""
+    """What to say to a turn, in order; empty means stay quiet. `language` is the one the
+    conversation chose to answer in (the chat's choice, else the message's)."""
 
     replies: tuple[Reply, ...] = ()
     language: Language = "en"

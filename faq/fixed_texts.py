@@ -44,6 +44,7 @@ BOT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "topics": _NONE,
         "answer_sources": _NONE,
         "sources_title": _NONE,
+        "sources_answers": _NONE,
         "sources_references": _NONE,
         "contact_title": frozenset({"{clinic}"}),
         "contact_phone": _NONE,
@@ -60,6 +61,10 @@ BOT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "switch_to_english": _NONE,
         "switch_to_hindi": _NONE,
         "missing_translation_note": _NONE,
+        "language_choose": _NONE,
+        "language_set": _NONE,
+        "feedback_thanks": _NONE,
+        "stale_button_toast": _NONE,
         "command_start": _NONE,
         "command_topics": _NONE,
         "command_help": _NONE,
@@ -67,6 +72,7 @@ BOT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "command_contact": _NONE,
         "command_privacy": _NONE,
         "command_forget": _NONE,
+        "command_language": _NONE,
     }
 )
 

@@ -76,6 +76,15 @@ class FeedbackCount:
 
 
 @dataclass(frozen=True)
+class LanguageChoiceRow:
+    """A chat's chosen reply language, and who chose it."""
+
+    language: str
+    user: UserKey
+    at: datetime  # UTC
+
+
+@dataclass(frozen=True)
 class DayCount:
     day: date  # UTC
     unanswered: int  # decision 'none'
@@ -151,7 +160,9 @@ def _create_secret(path: Path) -> bytes:
 # -- schema ------------------------------------------------------------------------------
 
 # Fixed names, the only ones ever put into SQL text (forget, purge, indexes).
-TABLES = ("questions", "answers", "feedback")
+TABLES = ("questions", "answers", "feedback")  # as migration 1 made them; never edit
+# Every table with rows about a person: /forget and the retention purge cover them all.
+PERSONAL_TABLES = (*TABLES, "language_choices")
 
 
 def _migration_1(conn: sqlite3.Connection) -> None:
@@ -196,10 +207,27 @@ def _migration_1(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX {table}_user ON {table} (user_key)")
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """The reply language a chat chose (/language or the switch button): one row per chat,
+    keyed by the chat's pseudonymous key; `user_key` (who chose) serves /forget."""
+    conn.execute(
+        """
+        CREATE TABLE language_choices (
+            chat_key TEXT PRIMARY KEY,
+            user_key TEXT NOT NULL,
+            language TEXT NOT NULL CHECK (language IN ('en', 'hi')),
+            at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX language_choices_at ON language_choices (at)")
+    conn.execute("CREATE INDEX language_choices_user ON language_choices (user_key)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # In order; the database's user_version is how many of these it has run.
-MIGRATIONS: tuple[Migration, ...] = (_migration_1,)
+MIGRATIONS: tuple[Migration, ...] = (_migration_1, _migration_2)
 
 
 def database_path(data_dir: Path) -> Path:
@@ -341,7 +369,7 @@ class Store:
         with self._transaction() as conn:
             deleted = sum(
                 conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user,)).rowcount  # noqa: S608
-                for table in TABLES
+                for table in PERSONAL_TABLES
             )
         log.info("forgot a user: %d rows deleted", deleted)
         return deleted
@@ -354,7 +382,7 @@ class Store:
         with self._transaction() as conn:
             deleted = sum(
                 conn.execute(f"DELETE FROM {table} WHERE at < ?", (cutoff,)).rowcount  # noqa: S608
-                for table in TABLES
+                for table in PERSONAL_TABLES
             )
         if deleted:
             log.info("purged %d rows older than %d days", deleted, older_than_days)
@@ -415,6 +443,31 @@ class Store:
                 (_since(since_days, now),),
             ).fetchall()
         return [DayCount(date.fromisoformat(day), none, clarify) for day, none, clarify in rows]
+
+    # -- language choices ----------------------------------------------------------------
+
+    def set_language_choice(
+        self, chat: str, user: UserKey, language: str, at: datetime | None = None
+    ) -> None:
+        """Remember `chat`'s reply language (replacing an earlier choice)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO language_choices (chat_key, user_key, language, at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_key) DO UPDATE SET"
+                " user_key = excluded.user_key, language = excluded.language, at = excluded.at",
+                (chat, user, language, _stamp(at)),
+            )
+
+    def language_choices(self) -> dict[str, LanguageChoiceRow]:
+        """Chat key -> its chosen reply language."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT chat_key, language, user_key, at FROM language_choices"
+            ).fetchall()
+        return {
+            chat: LanguageChoiceRow(language, UserKey(user), _parse(at))
+            for chat, language, user, at in rows
+        }
 
     # -- internals -----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.app import ALLOWED_UPDATES, BotApp, build_application
 from bot.settings import Settings
 from faq.loader import DEFAULT_FAQ_PATH
+from faq.translations import translation_path
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
 
 ADMIN_ID = 424242
@@ -53,6 +54,9 @@ def make_settings(api: FakeBotAPI, tmp_path: Path, **overrides: Any) -> Settings
     faq_file = tmp_path / "faq.yaml"
     if not faq_file.exists():
         shutil.copy(DEFAULT_FAQ_PATH, faq_file)
+        # The shipped Hindi wording too, as the bot is shipped (only beside the shipped
+        # FAQ: a test's own FAQ may lack the entries it translates).
+        shutil.copy(translation_path(DEFAULT_FAQ_PATH, "hi"), translation_path(faq_file, "hi"))
     values: dict[str, Any] = {
         "telegram_bot_token": FAKE_TOKEN,
         "telegram_api_base_url": api.base_url,

@@ -205,11 +205,11 @@ def test_a_button_from_before_an_faq_edit_says_it_is_out_of_date(conv: Conversat
         assert "moved" in result.reply.blocks[0].text
 
 
-def test_every_outcome_carries_the_turns_language(conv: Conversation) -> None:
-    """English for now; the field is there so a later change can serve other languages."""
-    outcome = conv.handle(Turn(PATIENT, "what is dystonia", language="en"))
+def test_every_outcome_carries_the_language_it_was_answered_in(conv: Conversation) -> None:
+    """An English question and an English button are answered, and labelled, in English."""
+    outcome = conv.handle(Turn(PATIENT, "what is dystonia"))
     assert outcome.language == "en"
-    assert conv.press(Press(PATIENT, "T", language="en")).language == "en"
+    assert conv.press(Press(PATIENT, "T")).language == "en"
 
 
 def test_recent_messages_of_people_who_went_quiet_do_not_pile_up() -> None:

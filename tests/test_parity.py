@@ -21,6 +21,7 @@ from bot.render import MAX_BUTTON_LABEL
 from faq.live import LiveFAQ
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import Clarify, matcher_for
+from faq.translations import translation_path
 from tests.botharness import Harness, clean_env, make_settings, running_bot
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
@@ -41,6 +42,8 @@ class Tap:
 class EditFAQ:
     old: str
     new: str
+    # The same change in the Hindi file, made first (it names entries by their ids).
+    hindi: tuple[str, str] | None = None
 
 
 Step = Say | Tap | EditFAQ
@@ -64,7 +67,8 @@ def _clip(label: str) -> str:
 
 
 def _script() -> list[Step]:
-    faq = load_faq()
+    faq = LiveFAQ().load().faq
+    hindi = faq.translations["hi"]
     question = "why wont my neck stop pulling"
     decision = matcher_for(faq).decide(question)
     assert isinstance(decision, Clarify)
@@ -118,21 +122,42 @@ def _script() -> list[Step]:
         Say("<b>stress & dystonia</b>"),
         Say("/topics"),
         Tap(clinic.title),
-        EditFAQ("  - id: thanks\n", "  - id: thanks-note\n"),
+        EditFAQ(
+            "  - id: thanks\n", "  - id: thanks-note\n", ("\n  thanks:\n", "\n  thanks-note:\n")
+        ),
         Tap(thanks.question),  # that entry's button is now stale
         Tap("Browse topics"),
         Say("does stress make it worse"),
         Tap("👎 Not helpful"),
         Say("/privacy"),
+        # Hindi and Hinglish, the switch button and /language
+        Say("डिस्टोनिया क्या है?"),
+        Tap(hindi.texts["button_helpful"].text),
+        Say("kya stress se dystonia badhta hai"),
+        Tap(hindi.texts["switch_to_english"].text),
+        Say("dystonia kya hai"),  # English now: the choice is remembered
+        Tap(hindi.texts["switch_to_hindi"].text),
+        Say("/language"),
+        Tap("English"),
+        Say("/language hi"),
+        Say("/topics"),
+        Tap(hindi.topics["symptoms-and-living"].text),
+        Say("/help"),
+        Say("/language en"),
+        Say("what is dystonia"),
     ]
 
 
 def _edit(path: Path, step: EditFAQ) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert step.old in text
-    path.write_text(text.replace(step.old, step.new, 1), encoding="utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    edits = [(path, step.old, step.new)]
+    if step.hindi is not None:
+        edits.insert(0, (translation_path(path, "hi"), *step.hindi))
+    for file, old, new in edits:
+        text = file.read_text(encoding="utf-8")
+        assert old in text
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+        stat = file.stat()
+        os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
 
 # -- the console, through its stdin and stdout -----------------------------------------------
@@ -194,6 +219,7 @@ class _ScriptedStdin(io.StringIO):
 def run_through_console(steps: list[Step], tmp_path: Path) -> list[Seen]:
     faq_file = tmp_path / "console-faq.yaml"
     shutil.copy(DEFAULT_FAQ_PATH, faq_file)
+    shutil.copy(translation_path(DEFAULT_FAQ_PATH, "hi"), translation_path(faq_file, "hi"))
     stdout = io.StringIO()
     stdin = _ScriptedStdin(steps, stdout, faq_file)
     code = run_console(LiveFAQ(faq_file), stdin, stdout, flood_max_messages=UNLIMITED)
@@ -268,7 +294,8 @@ async def test_the_same_conversation_gets_the_same_replies_on_telegram_and_in_th
     fake_api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every urgent route, every command with and without text, buttons, a stale button,
-    unknown commands and /forget: turn by turn, both front ends say the same."""
+    unknown commands, /forget, Hindi and Hinglish questions, the language switch and
+    /language: turn by turn, both front ends say the same."""
     steps = _script()
     turns = [s for s in steps if not isinstance(s, EditFAQ)]
     assert len(turns) >= 40
@@ -280,7 +307,9 @@ async def test_the_same_conversation_gets_the_same_replies_on_telegram_and_in_th
     assert len(console) == len(telegram) == len(turns)
     for step, on_console, on_telegram in zip(turns, console, telegram, strict=True):
         assert on_console == on_telegram, f"{step}: the front ends differ"
-    by_step = dict(zip(turns, telegram, strict=False))
+    by_step: dict[Step, Seen] = {}
+    for step, seen in zip(turns, telegram, strict=True):
+        by_step.setdefault(step, seen)  # a step said twice: its first time
     for text in (
         "/help i took all my pills",
         "/contact my son is choking and cant breathe",
@@ -294,3 +323,20 @@ async def test_the_same_conversation_gets_the_same_replies_on_telegram_and_in_th
     assert by_step[Say("/foo")] == by_step[Say("/help")]
     assert "moved" in by_step[Tap(load_faq().entry("thanks").question)].text  # type: ignore[union-attr]
     assert telegram[turns.index(Say("I can't"))].text.startswith("i am not sure")
+    hindi = LiveFAQ().load().faq.translations["hi"]
+    to_english, to_hindi = (hindi.texts[k].text for k in ("switch_to_english", "switch_to_hindi"))
+    assert hindi.texts["button_helpful"].text in by_step[Say("डिस्टोनिया क्या है?")].buttons
+    assert to_english not in by_step[Say("डिस्टोनिया क्या है?")].buttons
+    assert (
+        by_step[Tap(hindi.texts["button_helpful"].text)].toast
+        == hindi.texts["feedback_thanks"].text
+    )
+    assert to_english in by_step[Say("kya stress se dystonia badhta hai")].buttons
+    switched = by_step[Tap(to_english)]
+    assert switched.text.startswith("does stress")
+    assert to_hindi in switched.buttons
+    assert by_step[Say("dystonia kya hai")].text.startswith("what is dystonia")
+    assert by_step[Say("/language")].buttons == ("हिंदी", "English")
+    last_topics = max(i for i, step in enumerate(turns) if step == Say("/topics"))
+    assert hindi.topics["about"].text in telegram[last_topics].buttons  # after /language hi
+    assert telegram[-1].text.startswith("what is dystonia")

@@ -38,7 +38,7 @@ REPLY_TEXTS = {
     "help_reply": {"help"},
     "topics_reply": {"topics"},
     "topic_reply": {"button_back_to_topics"},
-    "sources_reply": {"sources_title", "sources_references"},
+    "sources_reply": {"sources_title", "sources_answers", "sources_references"},
     "contact_reply": {"contact_title", "contact_missing"},
     "privacy_reply": {"privacy"},
     "forgotten_reply": {"forgotten", "forgotten_nothing"},
@@ -47,6 +47,8 @@ REPLY_TEXTS = {
     "slow_down_reply": {"slow_down"},
     "apology_reply": {"apology"},
     "forget_incomplete_reply": {"forget_incomplete"},
+    "language_choice_reply": {"language_choose"},
+    "language_set_reply": {"language_set"},
 }
 # Replies only clinic staff see (admins' /reload and /stats): staff read English.
 STAFF_REPLIES = {"reload_reply", "stats_reply", "staff_in_private_reply"}
