@@ -28,6 +28,7 @@ from bot.state import CONTEXT_TYPES, BotData, Context
 from conversation.commands import PUBLIC_COMMANDS
 from conversation.flood import FloodGate
 from conversation.pipeline import Conversation
+from conversation.staff_review import StaffReview
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.stats import collect_stats, render_text
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 BotApp = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Any]]
 
 STATS_DAYS = 30
+REVIEW_DIGEST_JOB = "review-digest"
 
 # Only these reach the bot: channel posts, polls and the like are never requested.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -118,6 +120,14 @@ async def _post_init(app: BotApp) -> None:
         retention_days=settings.retention_days,
         flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
         staff_report=lambda: render_text(collect_stats(store, live.current.faq, STATS_DAYS)),
+        # A tap's edit is served at once through the same reload path as a hand edit.
+        review=StaffReview(
+            live.path,
+            data_dir,
+            store.misses,
+            lambda: live.current.matcher,
+            refresh=lambda: live.refresh(force=True),
+        ),
     )
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
     if app.job_queue is not None:
@@ -127,6 +137,13 @@ async def _post_init(app: BotApp) -> None:
             first=settings.faq_reload_seconds,
         )
         app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
+        if settings.review_digest_time is not None:
+            app.job_queue.run_daily(
+                handlers.review_digest_job,
+                time=settings.review_digest_time,
+                days=settings.review_digest_days,
+                name=REVIEW_DIGEST_JOB,
+            )
     log.info(
         "bot @%s ready: %d FAQ entries from %s",
         app.bot.username,

@@ -18,6 +18,8 @@ from conversation.commands import Command, parse_command
 from conversation.flood import FloodGate, RecentTexts
 from conversation.recording import Recorder
 from conversation.replies import Reply
+from conversation.staff_review import PREFIX as REVIEW
+from conversation.staff_review import StaffReview
 from conversation.turns import ButtonResult, Outcome, Press, Speaker, Turn
 from faq.live import Knowledge, LiveFAQ
 from faq.matcher import Answer, Clarify, Match, NoMatch, Urgent
@@ -38,15 +40,18 @@ class Conversation:
         flood: FloodGate | None = None,
         recent: RecentTexts | None = None,
         staff_report: Callable[[], str] | None = None,
+        review: StaffReview | None = None,
     ) -> None:
         """`recorder` None records nothing (the console keeps no patient data);
-        `staff_report` makes the /stats text, where there are records to report on."""
+        `staff_report` makes the /stats text, where there are records to report on;
+        `review` serves /review, where there are misses to review and a file to edit."""
         self.live = live
         self.recorder = recorder
         self.retention_days = retention_days
         self.flood = flood if flood is not None else FloodGate(8, 30.0)
         self.recent = recent if recent is not None else RecentTexts()
         self.staff_report = staff_report
+        self.review = review
         # Front ends may call from several threads at once; this guards the per-user state.
         self._lock = threading.Lock()
 
@@ -76,7 +81,7 @@ class Conversation:
         if command.kind == "forget":
             return self._say(turn, self._forget(turn.speaker))
         if command.kind == "staff":
-            return self._say(turn, self._staff(turn, command))
+            return self._say(turn, *self._staff(turn, command))
         if command.kind == "start":
             return self._say(turn, self._start(turn.speaker, command.argument))
         if command.kind == "info":
@@ -164,19 +169,26 @@ class Conversation:
         removed = self.recorder.forget(speaker.user) if self.recorder is not None else 0
         return replies.forgotten_reply(removed)
 
-    def _staff(self, turn: Turn, command: Command) -> Reply:
-        """/reload and /stats: for staff, and only in a private chat, so the clinic's
-        figures are never posted into a group. Anyone else gets the ordinary fallback."""
+    def _staff(self, turn: Turn, command: Command) -> tuple[Reply, ...]:
+        """/reload, /stats and /review: for staff, and only in a private chat, so the
+        clinic's figures and patients' questions are never posted into a group. Anyone
+        else gets the ordinary fallback."""
         faq = self.knowledge.faq
         if not turn.staff:
-            return replies.fallback_reply(faq)
+            return (replies.fallback_reply(faq),)
         if not turn.private:
-            return replies.staff_in_private_reply(command.name)
+            return (replies.staff_in_private_reply(command.name),)
         if command.name == "reload":
             result = self.live.refresh(force=True)
-            return replies.reload_reply(result, self.knowledge.faq)
+            return (replies.reload_reply(result, self.knowledge.faq),)
+        if command.name == "review":
+            if self.review is None:
+                return (replies.stats_reply(NO_REPORT),)
+            if command.argument.lower().startswith("history"):
+                return (self.review.history(),)
+            return self.review.digest()
         report = self.staff_report() if self.staff_report is not None else NO_REPORT
-        return replies.stats_reply(report)
+        return (replies.stats_reply(report),)
 
     # -- buttons --------------------------------------------------------------------------
 
@@ -184,6 +196,8 @@ class Conversation:
         faq = self.knowledge.faq
         user = press.speaker.user
         kind, _, rest = press.data.partition(":")
+        if kind == REVIEW and press.staff and self.review is not None:
+            return self.review.press(user, press.data)
         if kind == replies.TOPICS:
             return ButtonResult(replies.topics_reply(faq), replace=True, language=press.language)
         if kind == replies.TOPIC:

@@ -52,6 +52,7 @@ class Press:
     speaker: Speaker
     data: str
     language: Language = "en"
+    staff: bool = False  # the front end knows this person as clinic staff
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,4 @@ class ButtonResult:
     toast: str = ""
     replace: bool = False
     language: Language = "en"
+    more: tuple[Reply, ...] = ()  # further messages after `reply` (a fresh review digest)
