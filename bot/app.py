@@ -31,6 +31,7 @@ from conversation.pipeline import Conversation
 from conversation.staff_review import StaffReview
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
+from faq.loader import resolve_path
 from faq.stats import collect_stats, render_text
 from faq.store import Store, load_or_create_secret
 
@@ -103,7 +104,8 @@ def build_application(settings: Settings) -> BotApp:
 async def _post_init(app: BotApp) -> None:
     data = app.bot_data
     settings = data.settings
-    live = LiveFAQ(settings.faq_path, limits=settings.faq_limits)
+    faq_path = resolve_path(settings.faq_path, settings.bot_data_dir)  # the clinic's own copy
+    live = LiveFAQ(faq_path, limits=settings.faq_limits)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
     data_dir = settings.bot_data_dir

@@ -12,6 +12,7 @@ from bot.console import run_console
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from faq.live import LiveFAQ
+from faq.loader import resolve_path
 from faq.problems import FAQError
 from faq.store import StoreError
 
@@ -56,7 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _console(settings: Settings) -> int:
     try:
         return run_console(
-            LiveFAQ(settings.faq_path, limits=settings.faq_limits),
+            LiveFAQ(
+                resolve_path(settings.faq_path, settings.bot_data_dir),
+                limits=settings.faq_limits,
+            ),
             sys.stdin,
             sys.stdout,
             settings.retention_days,

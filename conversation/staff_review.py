@@ -22,7 +22,7 @@ from pathlib import Path
 
 from conversation.replies import Block, Button, Reply
 from conversation.turns import ButtonResult
-from faq.editing import EditResult, FAQEditor
+from faq.editing import EditResult, FAQEditor, Verdict
 from faq.limits import MESSAGE_LIMIT
 from faq.matcher import Matcher
 from faq.review import (
@@ -43,7 +43,7 @@ FRESH = f"{PREFIX}:new"
 NOT_COVERED_STEP = "n"
 UNDO = "u"
 REVIEW_DAYS = 7  # the digest covers a week, as often as it is sent
-MAX_BUTTON_QUESTION = 38  # with "Add as a phrasing of: ", the 60 characters a phone shows
+MAX_BUTTON_QUESTION = 28  # with "Add as a phrasing of: ", about what a phone's button shows
 KEEP_DIGESTS = 8
 KEEP_UNDOS = 50
 HISTORY_LINES = 15
@@ -225,17 +225,11 @@ class StaffReview:
 
     def _applied_reply(self, result: EditResult, choice: Choice, undo: str | None) -> Reply:
         blocks = [Block("text", result.message)]
+        if choice.kind == "phrasing":
+            blocks.append(Block("text", f"That entry: “{choice.label.split(': ', 1)[-1]}”"))
         verdict = result.verdict
         if verdict is not None:
-            blocks.append(
-                Block(
-                    "text",
-                    "Self-test: the bot now answers this question with that entry."
-                    if verdict.leads_to_target
-                    else "Self-test: the bot would still not answer this question with that "
-                    "entry on its own; more phrasings in the same words would help.",
-                )
-            )
+            blocks.append(Block("text", _verdict_text(verdict)))
             if verdict.changed:
                 changed = [
                     f"“{phrasing}” now leads to {now} (was {was})"
@@ -261,6 +255,24 @@ class StaffReview:
             token = secrets.token_urlsafe(6)  # 8 characters of [A-Za-z0-9_-], never ":"
             if token not in taken:
                 return token
+
+
+def _verdict_text(verdict: Verdict) -> str:
+    if not verdict.answers:
+        return (
+            "Self-test: the bot still does not answer this question with that entry (another "
+            "entry is as close); adding more of patients' wordings would help."
+        )
+    if verdict.leads_to_target:
+        return (
+            "Self-test: the bot now answers this question with that entry, and would even "
+            "without this exact wording."
+        )
+    return (
+        "Self-test: the bot now answers this exact question with that entry, but a "
+        "differently worded one would not reach it yet; adding more of patients' wordings "
+        "would help."
+    )
 
 
 def item_reply(token: str, item: ReviewItem, groups: int) -> Reply:
@@ -347,7 +359,12 @@ def _info(text: str) -> Reply:
 
 
 def _shorten(text: str, limit: int = MAX_BUTTON_QUESTION) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Cut at a word boundary where there is one, so the label stays readable."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def _clip(text: str, limit: int = MESSAGE_LIMIT // 2) -> str:

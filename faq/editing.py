@@ -57,6 +57,7 @@ class Verdict:
 
     leads_to_target: bool  # the phrasing, held out, still reaches its entry
     changed: tuple[tuple[str, str, str], ...]  # (phrasing, entry before, entry after)
+    answers: bool = True  # the phrasing itself, as typed, now gets its entry's answer
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ def _verdict(before: Any, after: Any, edit: Edit) -> Verdict | None:
     number = len(entry.phrasings) - 1
     decision = new_matcher.decide(entry.phrasings[number], held_out=(entry.id, number))
     leads = isinstance(decision, Answer) and decision.match.entry.id == entry.id
+    answers = _answer_id(new_matcher.decide(entry.phrasings[number])) == entry.id
     changed: list[tuple[str, str, str]] = []
     for old_entry in before.entries:
         for i, phrasing in enumerate(old_entry.phrasings):
@@ -230,7 +232,7 @@ def _verdict(before: Any, after: Any, edit: Edit) -> Verdict | None:
             now = _answer_id(new_matcher.decide(phrasing, held_out=(old_entry.id, i)))
             if was != now:
                 changed.append((phrasing, was or "(no answer)", now or "(no answer)"))
-    return Verdict(leads, tuple(changed))
+    return Verdict(leads, tuple(changed), answers)
 
 
 def _answer_id(decision: object) -> str | None:

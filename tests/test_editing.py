@@ -104,6 +104,7 @@ def test_self_test_verdict_reports_whether_the_phrasing_now_leads_to_its_entry(
     )
     assert result.verdict is not None
     assert result.verdict.leads_to_target
+    assert result.verdict.answers  # and the question exactly as typed
 
 
 def test_only_the_last_backups_are_kept(editor: FAQEditor) -> None:
