@@ -285,6 +285,9 @@ def item_reply(token: str, item: ReviewItem, groups: int) -> Reply:
             Block("note", "⚠ This looks like emergency wording: please tell the engineers.")
         )
     blocks.append(Block("text", "\n".join(f"“{text}”" for text in item.examples)))
+    nearest = tuple(c.label.split(": ", 1)[-1] for c in item.choices if c.kind == "phrasing")
+    if nearest:  # in full: a button has room for only the start of a question
+        blocks.append(Block("sources", "Nearest entries", nearest))
     rows: list[tuple[Button, ...]] = []
     not_covered = False
     for index, choice in enumerate(item.choices):
