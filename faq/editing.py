@@ -93,12 +93,7 @@ class FAQEditor:
     def apply(self, edit: Edit, expected_digest: str) -> EditResult:
         raw = self.path.read_bytes()
         if digest_of(raw) != expected_digest:
-            return EditResult(
-                "conflict",
-                "The FAQ file was changed since this list was made (perhaps edited by "
-                "hand). Nothing was changed; ask for a fresh list.",
-                digest=digest_of(raw),
-            )
+            return _changed_since(raw)
         try:
             new = _with_phrasing(raw, edit)
         except _RefusedError as refusal:
@@ -113,6 +108,10 @@ class FAQEditor:
                 errors,
                 digest=digest_of(raw),
             )
+        # Checking takes a moment; a hand edit saved meanwhile must not be overwritten.
+        now = self.path.read_bytes()
+        if now != raw:
+            return _changed_since(now)
         backup = self._backup(raw)
         _replace_atomically(self.path, new)
         verdict = _verdict(before, after, edit) if before is not None else None
@@ -155,6 +154,15 @@ class FAQEditor:
             with contextlib.suppress(OSError):
                 old.unlink()
         return target
+
+
+def _changed_since(raw: bytes) -> EditResult:
+    return EditResult(
+        "conflict",
+        "The FAQ file was changed since this list was made (perhaps edited by "
+        "hand). Nothing was changed; ask for a fresh list.",
+        digest=digest_of(raw),
+    )
 
 
 class _RefusedError(Exception):
