@@ -253,3 +253,22 @@ def test_a_bad_digest_setting_stops_start_up_naming_it(
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=f"invalid setting {name}"):
         load_settings()
+
+
+def test_taps_on_several_groups_of_one_digest_all_apply(
+    clinic: tuple[Conversation, StaffReview, Store],
+) -> None:
+    """The bot's own edit is not a hand edit: the next group's tap still applies."""
+    conv, review, _ = clinic
+    adds = [
+        row[0]
+        for item in conv.handle(review_turn()).replies[1:]
+        for row in item.buttons[:1]
+        if row[0].label.startswith("Add as a phrasing of")
+    ][:3]
+    assert len(adds) == 3
+    for add in adds:
+        result = conv.press(Press(ADMIN, add.data, staff=True))
+        assert result.reply is not None
+        assert result.reply.blocks[0].text.startswith("Added"), result.reply.blocks[0].text
+    assert [r.result for r in review.audit.recent()] == ["applied"] * 3
