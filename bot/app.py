@@ -38,9 +38,11 @@ from bot.state import CONTEXT_TYPES, BotData, Context
 from conversation.commands import command_menu
 from conversation.flood import FloodGate
 from conversation.pipeline import Conversation
+from conversation.staff_review import StaffReview
 from conversation.wording import Voice
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
+from faq.loader import resolve_path
 from faq.stats import collect_stats, render_text
 from faq.store import Store, load_or_create_secret
 
@@ -50,6 +52,7 @@ BotApp = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotDa
 T = TypeVar("T")
 
 STATS_DAYS = 30
+REVIEW_DIGEST_JOB = "review-digest"
 
 # Only these reach the bot: channel posts, polls and the like are never requested.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -117,7 +120,8 @@ def build_application(settings: Settings) -> BotApp:
 async def _post_init(app: BotApp) -> None:
     data = app.bot_data
     settings = data.settings
-    live = LiveFAQ(settings.faq_path, limits=settings.faq_limits)
+    faq_path = resolve_path(settings.faq_path, settings.bot_data_dir)  # the clinic's own copy
+    live = LiveFAQ(faq_path, limits=settings.faq_limits)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
     data_dir = settings.bot_data_dir
@@ -142,6 +146,14 @@ async def _post_init(app: BotApp) -> None:
             "try /stats again later.",
         ),
         serve_unreviewed=settings.serve_unreviewed_translations,
+        # A tap's edit is served at once through the same reload path as a hand edit.
+        review=StaffReview(
+            live.path,
+            data_dir,
+            lambda days: _through(recorder, lambda s: s.misses(days), []),
+            lambda: live.current.matcher,
+            refresh=lambda: live.refresh(force=True),
+        ),
     )
     english = command_menu(Voice.of(knowledge.faq, "en"))
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in english])
@@ -160,6 +172,13 @@ async def _post_init(app: BotApp) -> None:
         )
         app.job_queue.run_repeating(handlers.retention_job, interval=24 * 3600, first=5)
         app.job_queue.run_repeating(notices.send_job, interval=SEND_EVERY_SECONDS, first=1)
+        if settings.review_digest_time is not None:
+            app.job_queue.run_daily(
+                handlers.review_digest_job,
+                time=settings.review_digest_time,
+                days=settings.review_digest_days,
+                name=REVIEW_DIGEST_JOB,
+            )
     await replay_pending(app)  # what a killed predecessor received but never answered
     log.info(
         "bot @%s ready: %d FAQ entries from %s",

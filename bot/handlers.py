@@ -103,6 +103,14 @@ async def send_reply(message: Message, reply: Reply) -> None:
         await message.reply_text(text, reply_markup=markup, do_quote=quote)
 
 
+async def send_to_chat(context: Context, chat_id: int, reply: Reply) -> None:
+    """Send a reply that answers no particular message (a job's, a digest's)."""
+    chunks = render_html(reply)
+    for i, text in enumerate(chunks):
+        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
 # -- messages and buttons -------------------------------------------------------------------
 
 
@@ -124,7 +132,9 @@ async def button(update: Update, context: Context) -> None:
     if query is None:
         return
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    press = Press(speaker(context, chat_id, query.from_user.id), query.data or "")
+    private = query.message is None or query.message.chat.type == ChatType.PRIVATE
+    staff = private and query.from_user.id in context.bot_data.settings.admin_user_ids
+    press = Press(speaker(context, chat_id, query.from_user.id), query.data or "", staff=staff)
     result = await asyncio.to_thread(context.bot_data.conversation.press, press)
     # Always acknowledge, or the patient's button keeps spinning. After downtime Telegram
     # may call the press too old to acknowledge; the answer itself must still be sent.
@@ -133,6 +143,10 @@ async def button(update: Update, context: Context) -> None:
     except BadRequest as exc:
         log.info("could not acknowledge a button press: %s", exc)
     if result.reply is None:
+        return
+    if result.more:  # a fresh review digest: several messages, each with its own buttons
+        for reply in (result.reply, *result.more):
+            await send_to_chat(context, chat_id, reply)
         return
     shown = query.message
     rendered = render_html(result.reply)
@@ -174,6 +188,20 @@ async def reload_job(context: Context) -> None:
                     await context.bot.send_message(admin, text)
             except TelegramError as exc:
                 log.warning("could not notify an admin about the FAQ errors: %s", exc)
+
+
+async def review_digest_job(context: Context) -> None:
+    """The weekly review digest, to every admin in their private chat with the bot."""
+    review = context.bot_data.conversation.review
+    if review is None:
+        return
+    digest = await asyncio.to_thread(review.digest)
+    for admin in context.bot_data.settings.admin_user_ids:
+        try:
+            for reply in digest:
+                await send_to_chat(context, admin, reply)
+        except TelegramError as exc:
+            log.warning("could not send the review digest to an admin: %s", exc)
 
 
 async def retention_job(context: Context) -> None:

@@ -14,6 +14,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.webhook import serve_webhook
 from faq.live import LiveFAQ
+from faq.loader import resolve_path
 from faq.problems import FAQError
 from faq.store import StoreError
 
@@ -58,7 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _console(settings: Settings) -> int:
     try:
         return run_console(
-            LiveFAQ(settings.faq_path, limits=settings.faq_limits),
+            LiveFAQ(
+                resolve_path(settings.faq_path, settings.bot_data_dir),
+                limits=settings.faq_limits,
+            ),
             sys.stdin,
             sys.stdout,
             settings.retention_days,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -12,6 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from faq.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, FaqLimits
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Weekday = Literal[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "off"
+]
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -43,6 +49,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8443, ge=1, le=65535)
     # False: a translation not yet marked reviewed is not sent; the English one is.
     serve_unreviewed_translations: bool = True
+    # The weekly review digest for admins ("off": only when they send /review).
+    review_digest_day: Weekday = "monday"
+    review_digest_hour: int = Field(default=9, ge=0, le=23)
+    clinic_timezone: str = "Asia/Kolkata"
 
     @field_validator(
         "telegram_bot_token",
@@ -78,6 +88,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
         return value.strip()
 
+    @field_validator("review_digest_day", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("clinic_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be a time zone name such as Asia/Kolkata") from None
+        return value.strip()
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -106,6 +130,35 @@ class Settings(BaseSettings):
     @property
     def faq_limits(self) -> FaqLimits:
         return FaqLimits(max_bytes=self.faq_max_bytes, max_entries=self.faq_max_entries)
+
+    @property
+    def review_digest_time(self) -> time | None:
+        """When on its day the digest is sent, in the clinic's time zone (None: never)."""
+        if self.review_digest_day == "off":
+            return None
+        return time(self.review_digest_hour, tzinfo=ZoneInfo(self.clinic_timezone))
+
+    @property
+    def review_digest_days(self) -> tuple[int, ...]:
+        """The digest's day as python-telegram-bot numbers it (0 = Sunday … 6 = Saturday)."""
+        if self.review_digest_day == "off":
+            return ()
+        return ((WEEKDAYS.index(self.review_digest_day) + 1) % 7,)
+
+    def next_review_digest(self, after: datetime) -> datetime | None:
+        """The first digest time strictly after `after` (an aware datetime), in clinic time."""
+        at = self.review_digest_time
+        if at is None:
+            return None
+        zone = ZoneInfo(self.clinic_timezone)
+        local = after.astimezone(zone)
+        target = WEEKDAYS.index(self.review_digest_day)
+        for ahead in range(8):
+            day = (local + timedelta(days=ahead)).date()
+            candidate = datetime.combine(day, at.replace(tzinfo=None), zone)
+            if day.weekday() == target and candidate > local:
+                return candidate
+        raise AssertionError("a weekday recurs within eight days")
 
     @property
     def token(self) -> str | None:

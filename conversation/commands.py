@@ -22,7 +22,7 @@ PUBLIC_COMMANDS = (
     ("language", "Answer in English or Hindi"),
 )
 INFO_COMMANDS = frozenset({"help", "topics", "sources", "contact", "privacy"})
-STAFF_COMMANDS = frozenset({"reload", "stats"})
+STAFF_COMMANDS = frozenset({"reload", "stats", "review"})
 
 # Telegram's command syntax: "/name" or "/name@botname", then whitespace or the end.
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)")

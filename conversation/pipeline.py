@@ -19,6 +19,8 @@ from conversation.flood import FloodGate, RecentTexts
 from conversation.languages import LanguageChoices, Reading, other_language, read_language
 from conversation.recording import ForgetIncompleteError, Recorder
 from conversation.replies import Reply
+from conversation.staff_review import PREFIX as REVIEW
+from conversation.staff_review import StaffReview
 from conversation.turns import ButtonResult, Outcome, Press, Speaker, Turn
 from conversation.wording import Language, Voice, as_language
 from faq.live import Knowledge, LiveFAQ
@@ -54,11 +56,13 @@ class Conversation:
         recent: RecentTexts | None = None,
         staff_report: Callable[[], str] | None = None,
         serve_unreviewed: bool = True,
+        review: StaffReview | None = None,
     ) -> None:
         """`recorder` None records nothing (the console keeps no patient data, so its
         language choice lasts only as long as it runs); `staff_report` makes the /stats
         text, where there are records to report on; `serve_unreviewed` False treats
-        translations no clinician has reviewed as missing."""
+        translations no clinician has reviewed as missing; `review` serves /review, where
+        there are misses to review and a file to edit."""
         self.live = live
         self.recorder = recorder
         self.retention_days = retention_days
@@ -67,6 +71,7 @@ class Conversation:
         self.staff_report = staff_report
         self.serve_unreviewed = serve_unreviewed
         self.languages = LanguageChoices(recorder, retention_days)
+        self.review = review
         # Front ends may call from several threads at once; this guards the per-user state.
         self._lock = threading.Lock()
 
@@ -98,7 +103,7 @@ class Conversation:
         if command.kind == "forget":
             return Outcome((self._forget(turn.speaker, voice),), reading.language)
         if command.kind == "staff":
-            return Outcome((self._staff(turn, command, voice),), reading.language)
+            return Outcome(self._staff(turn, command, voice), reading.language)
         if command.kind == "language":
             said = self._language(turn.speaker, command, voice)
             # Worded in the language just chosen, if one was.
@@ -217,23 +222,32 @@ class Conversation:
         self.languages.set(speaker.chat, speaker.user, chosen)
         return replies.language_set_reply(voice=self._voice(chosen))
 
-    def _staff(self, turn: Turn, command: Command, voice: Voice) -> Reply:
-        """/reload and /stats: for staff, and only in a private chat, so the clinic's
-        figures are never posted into a group. Anyone else gets the ordinary fallback."""
+    def _staff(self, turn: Turn, command: Command, voice: Voice) -> tuple[Reply, ...]:
+        """/reload, /stats and /review: for staff, and only in a private chat, so the
+        clinic's figures and patients' questions are never posted into a group. Anyone
+        else gets the ordinary fallback."""
         faq = self.knowledge.faq
         if not turn.staff:
-            return replies.fallback_reply(faq, voice=voice)
+            return (replies.fallback_reply(faq, voice=voice),)
         if not turn.private:
-            return replies.staff_in_private_reply(command.name)
+            return (replies.staff_in_private_reply(command.name),)
         if command.name == "reload":
             result = self.live.refresh(force=True)
-            return replies.reload_reply(result, self.knowledge.faq)
+            return (replies.reload_reply(result, self.knowledge.faq),)
+        if command.name == "review":
+            if self.review is None:
+                return (replies.stats_reply(NO_REPORT),)
+            if command.argument.lower().startswith("history"):
+                return (self.review.history(),)
+            return self.review.digest()
         report = self.staff_report() if self.staff_report is not None else NO_REPORT
-        return replies.stats_reply(report)
+        return (replies.stats_reply(report),)
 
     # -- buttons --------------------------------------------------------------------------
 
     def press(self, press: Press) -> ButtonResult:
+        if press.data.startswith(f"{REVIEW}:") and press.staff and self.review is not None:
+            return self.review.press(press.speaker.user, press.data)
         speaker = press.speaker
         shown_in, data = replies.read_payload(press.data)
         kind, _, rest = data.partition(":")

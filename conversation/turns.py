@@ -46,6 +46,7 @@ class Press:
 
     speaker: Speaker
     data: str
+    staff: bool = False  # the front end knows this person as clinic staff
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,4 @@ class ButtonResult:
     toast: str = ""
     replace: bool = False
     language: Language = "en"
+    more: tuple[Reply, ...] = ()  # further messages after `reply` (a fresh review digest)

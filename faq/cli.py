@@ -22,6 +22,7 @@ from faq.model import FAQ
 from faq.problems import FAQError
 from faq.reader import FaqLimits
 from faq.selftest import self_test, self_test_summary
+from faq.shipped import missing_shipped_entries
 from faq.translation_check import add_translation_problems
 from faq.translations import Translation, with_translations
 
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "--faq",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="FAQ file (default: $FAQ_PATH, else the shipped faq/data/faq.yaml)",
+        help="FAQ file (default: $FAQ_PATH, else the bot's own copy, $BOT_DATA_DIR/faq.yaml)",
     )
     parser = argparse.ArgumentParser(
         prog="python -m faq",
@@ -106,7 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"invalid setting: {exc}", file=sys.stderr)
         return EXIT_USAGE
     faq, problems = check_faq(path, limits=limits)
-    problems = [*problems, *content_warnings(faq)]
+    problems = [*problems, *content_warnings(faq), *missing_shipped_entries(faq)]
     faq, problems = add_translation_problems(faq, problems, verbose=args.verbose)
     findings = [] if faq is None or args.no_self_test else self_test(matcher_for(faq))
     if findings and not args.verbose:

@@ -57,6 +57,7 @@ class Verdict:
 
     leads_to_target: bool  # the phrasing, held out, still reaches its entry
     changed: tuple[tuple[str, str, str], ...]  # (phrasing, entry before, entry after)
+    answers: bool = True  # the phrasing itself, as typed, now gets its entry's answer
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,7 @@ class FAQEditor:
     def apply(self, edit: Edit, expected_digest: str) -> EditResult:
         raw = self.path.read_bytes()
         if digest_of(raw) != expected_digest:
-            return EditResult(
-                "conflict",
-                "The FAQ file was changed since this list was made (perhaps edited by "
-                "hand). Nothing was changed; ask for a fresh list.",
-                digest=digest_of(raw),
-            )
+            return _changed_since(raw)
         try:
             new = _with_phrasing(raw, edit)
         except _RefusedError as refusal:
@@ -112,6 +108,10 @@ class FAQEditor:
                 errors,
                 digest=digest_of(raw),
             )
+        # Checking takes a moment; a hand edit saved meanwhile must not be overwritten.
+        now = self.path.read_bytes()
+        if now != raw:
+            return _changed_since(now)
         backup = self._backup(raw)
         _replace_atomically(self.path, new)
         verdict = _verdict(before, after, edit) if before is not None else None
@@ -154,6 +154,15 @@ class FAQEditor:
             with contextlib.suppress(OSError):
                 old.unlink()
         return target
+
+
+def _changed_since(raw: bytes) -> EditResult:
+    return EditResult(
+        "conflict",
+        "The FAQ file was changed since this list was made (perhaps edited by "
+        "hand). Nothing was changed; ask for a fresh list.",
+        digest=digest_of(raw),
+    )
 
 
 class _RefusedError(Exception):
@@ -223,6 +232,7 @@ def _verdict(before: Any, after: Any, edit: Edit) -> Verdict | None:
     number = len(entry.phrasings) - 1
     decision = new_matcher.decide(entry.phrasings[number], held_out=(entry.id, number))
     leads = isinstance(decision, Answer) and decision.match.entry.id == entry.id
+    answers = _answer_id(new_matcher.decide(entry.phrasings[number])) == entry.id
     changed: list[tuple[str, str, str]] = []
     for old_entry in before.entries:
         for i, phrasing in enumerate(old_entry.phrasings):
@@ -230,7 +240,7 @@ def _verdict(before: Any, after: Any, edit: Edit) -> Verdict | None:
             now = _answer_id(new_matcher.decide(phrasing, held_out=(old_entry.id, i)))
             if was != now:
                 changed.append((phrasing, was or "(no answer)", now or "(no answer)"))
-    return Verdict(leads, tuple(changed))
+    return Verdict(leads, tuple(changed), answers)
 
 
 def _answer_id(decision: object) -> str | None:

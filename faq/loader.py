@@ -100,12 +100,53 @@ _PLAIN_TAGS = frozenset(
 T = TypeVar("T")
 
 
-def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """An explicit path wins, then the FAQ_PATH environment variable, then the shipped FAQ."""
+# The shipped files a clinic's own copy starts from; the schema keeps the editor's
+# `$schema=./faq.schema.json` line working beside the copy.
+SHIPPED_FILES = ("faq.yaml", "faq.hi.yaml", "faq.schema.json")
+
+
+def resolve_path(
+    path: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """The FAQ file to use: an explicit path, else FAQ_PATH, else the clinic's own copy in
+    the data folder (`data_dir`, else BOT_DATA_DIR, else ./data).
+
+    Staff (and the bot's review taps) edit that copy, so it must not be a file shipped
+    with the code: an upgrade would overwrite or conflict with their edits. It is made
+    from the shipped files the first time and never overwritten afterwards.
+    """
     if path:
         return Path(path)
     from_env = os.environ.get("FAQ_PATH", "").strip()
-    return Path(from_env) if from_env else DEFAULT_FAQ_PATH
+    if from_env:
+        return Path(from_env)
+    folder = Path(data_dir or os.environ.get("BOT_DATA_DIR", "").strip() or "data")
+    live = folder / DEFAULT_FAQ_PATH.name
+    if not live.exists():
+        _copy_shipped(folder)
+    return live
+
+
+def _copy_shipped(folder: Path) -> None:
+    """Each shipped file the folder lacks, copied in; an existing file is never replaced,
+    even by a second process starting at the same moment (os.link refuses to)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for name in SHIPPED_FILES:
+            target = folder / name
+            if target.exists():
+                continue
+            temporary = folder / f".{name}.{os.getpid()}.new"
+            temporary.write_bytes((DEFAULT_FAQ_PATH.parent / name).read_bytes())
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                pass
+            finally:
+                temporary.unlink()
+    except OSError:
+        return  # reading the missing copy then reports where it was expected, in one line
 
 
 def load_faq(path: str | os.PathLike[str] | None = None, *, limits: FaqLimits | None = None) -> FAQ:

@@ -31,12 +31,18 @@ def describe(result: EditResult) -> list[str]:
     lines += [f"  {p}" for p in result.problems]
     verdict = result.verdict
     if verdict is not None:
-        lines.append(
-            "  The bot now answers this question with that entry."
-            if verdict.leads_to_target
-            else "  Note: the bot still would not answer this question with that entry on its "
-            "own; more phrasings in the same words would help."
-        )
+        if not verdict.answers:
+            lines.append(
+                "  Note: the bot still would not answer this question with that entry; more "
+                "phrasings in patients' words would help."
+            )
+        elif verdict.leads_to_target:
+            lines.append("  The bot now answers this question with that entry.")
+        else:
+            lines.append(
+                "  The bot now answers this exact question with that entry; differently "
+                "worded ones would not reach it yet, so more phrasings would help."
+            )
         for phrasing, was, now in verdict.changed[:5]:
             lines.append(f"  Changed elsewhere: “{phrasing}” now leads to {now} (was {was}).")
     return lines

@@ -109,10 +109,15 @@ def _guarded(handler: Handler) -> Handler:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    if args.data_dir is not None:
+    if getattr(args, "data_dir", None) is not None:
         path: Path = args.data_dir
         return path
     return Path(os.environ.get("BOT_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _faq_path(args: argparse.Namespace) -> Path:
+    """The FAQ the bot with this data folder serves (see faq.loader.resolve_path)."""
+    return resolve_path(getattr(args, "faq", None), _data_dir(args))
 
 
 def _open_store(args: argparse.Namespace) -> Store | None:
@@ -132,7 +137,7 @@ def _open_store(args: argparse.Namespace) -> Store | None:
 
 
 def cmd_misses(args: argparse.Namespace) -> int:
-    faq = load_faq(getattr(args, "faq", None))
+    faq = load_faq(_faq_path(args))
     store = _open_store(args)
     if store is None:
         return EXIT_ERROR
@@ -178,15 +183,14 @@ def _group_text(number: int, group: MissGroup) -> str:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    faq_path = resolve_path(getattr(args, "faq", None))
-    return run_review(faq_path, _data_dir(args), args.since, sys.stdin, sys.stdout)
+    return run_review(_faq_path(args), _data_dir(args), args.since, sys.stdin, sys.stdout)
 
 
 # -- stats -------------------------------------------------------------------------------
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    faq = load_faq(getattr(args, "faq", None))
+    faq = load_faq(_faq_path(args))
     store = _open_store(args)
     if store is None:
         return EXIT_ERROR
@@ -208,7 +212,7 @@ def cmd_links(args: argparse.Namespace) -> int:
     except BadUsernameError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    faq = load_faq(getattr(args, "faq", None))
+    faq = load_faq(_faq_path(args))
     for entry in faq.entries:
         print(f"{entry.id}\t{deep_link(username, entry.id)}")
     if args.qr is not None:

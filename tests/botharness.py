@@ -34,6 +34,9 @@ SETTINGS_ENV = (
     "WEBHOOK_URL",
     "WEBHOOK_SECRET",
     "PORT",
+    "REVIEW_DIGEST_DAY",
+    "REVIEW_DIGEST_HOUR",
+    "CLINIC_TIMEZONE",
 )
 
 
@@ -90,9 +93,8 @@ async def running_bot(settings: Settings, api: FakeBotAPI) -> AsyncIterator[Harn
         error_callback=polling_error,
     )
     await app.start()
-    assert settings.faq_path is not None
     try:
-        yield Harness(app, api, settings.faq_path, settings.bot_data_dir)
+        yield Harness(app, api, app.bot_data.conversation.live.path, settings.bot_data_dir)
     finally:
         await app.updater.stop()
         await app.stop()

@@ -1,6 +1,7 @@
 """Shared pytest fixtures."""
 
 import logging
+import os
 import traceback
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -8,11 +9,18 @@ from pathlib import Path
 import pytest
 
 from bot.logs import quiet_noisy_loggers
-from faq.loader import load_faq
+from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import Matcher
 from faq.model import FAQ
 from tests.botharness import Harness, clean_env, make_settings, running_bot
 from tests.fakebotapi import FAKE_TOKEN, FakeBotAPI
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests read the shipped FAQ unless they say otherwise. Without FAQ_PATH the FAQ is
+    the clinic's own copy in the data folder, which tests must not create in the repo."""
+    del config
+    os.environ["FAQ_PATH"] = str(DEFAULT_FAQ_PATH)
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from faq.selftest import self_test
 
 @pytest.fixture(autouse=True)
 def shipped_faq_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("FAQ_PATH", "FAQ_MAX_BYTES", "FAQ_MAX_ENTRIES"):
+    for name in ("FAQ_MAX_BYTES", "FAQ_MAX_ENTRIES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FAQ_PATH", str(DEFAULT_FAQ_PATH))
     monkeypatch.chdir(tmp_path)  # no .env from the working folder
 
 

@@ -189,12 +189,15 @@ def test_shipped_faq_checks_without_errors_and_has_every_published_id() -> None:
     assert len(ids) == len(faq.entries), "entry ids must be unique"
 
 
-def test_shipped_faq_is_what_load_faq_returns_by_default(
-    monkeypatch: pytest.MonkeyPatch,
+def test_by_default_load_faq_reads_the_clinics_copy_made_from_the_shipped_faq(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """Without FAQ_PATH the FAQ is BOT_DATA_DIR/faq.yaml, first copied from the shipped one."""
     monkeypatch.delenv("FAQ_PATH", raising=False)
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
     faq = load_faq()
-    assert faq.path == DEFAULT_FAQ_PATH
+    assert faq.path == tmp_path / "faq.yaml"
+    assert faq.path.read_bytes() == DEFAULT_FAQ_PATH.read_bytes()
     assert {e.id for e in faq.entries} >= PUBLISHED_IDS
 
 

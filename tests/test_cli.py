@@ -27,7 +27,7 @@ TRACEBACK = "Traceback (most recent call last)"
 @pytest.fixture(autouse=True)
 def no_faq_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests start from the shipped FAQ whatever the developer's shell exports."""
-    monkeypatch.delenv("FAQ_PATH", raising=False)
+    monkeypatch.setenv("FAQ_PATH", str(DEFAULT_FAQ_PATH))
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def test_check_reports_a_missing_file_without_a_traceback(
 
 
 def test_python_dash_m_faq_check_runs_as_a_module() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "FAQ_PATH"}
+    env = {**os.environ, "FAQ_PATH": str(DEFAULT_FAQ_PATH)}
     result = subprocess.run(
         [sys.executable, "-m", "faq", "check", "--no-self-test"],
         cwd=REPO,

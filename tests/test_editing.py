@@ -104,6 +104,7 @@ def test_self_test_verdict_reports_whether_the_phrasing_now_leads_to_its_entry(
     )
     assert result.verdict is not None
     assert result.verdict.leads_to_target
+    assert result.verdict.answers  # and the question exactly as typed
 
 
 def test_only_the_last_backups_are_kept(editor: FAQEditor) -> None:
@@ -114,3 +115,26 @@ def test_only_the_last_backups_are_kept(editor: FAQEditor) -> None:
             editor.current_digest(),
         )
     assert len(editor.backups()) == KEEP_BACKUPS
+
+
+def test_a_hand_edit_saved_while_the_edit_is_checked_is_kept(
+    editor: FAQEditor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is compared again just before it is replaced: a save during the check wins."""
+    import faq.editing
+    from faq.loader import check_faq as real_check
+
+    hand_edited = editor.path.read_bytes() + b"\n# saved while the tap was being checked\n"
+
+    def check_then_someone_saves(*args: object, **kwargs: object) -> object:
+        result = real_check(*args, **kwargs)  # type: ignore[arg-type]
+        editor.path.write_bytes(hand_edited)
+        return result
+
+    monkeypatch.setattr(faq.editing, "check_faq", check_then_someone_saves)
+    result = editor.apply(
+        Edit("phrasing", "stress", "tension makes it worse"), editor.current_digest()
+    )
+    assert result.status == "conflict"
+    assert editor.path.read_bytes() == hand_edited
+    assert editor.backups() == []

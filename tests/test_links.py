@@ -11,7 +11,7 @@ import zxingcpp
 
 from faq.cli import main
 from faq.links import USERNAME_RULE, BadUsernameError, check_username, deep_link, write_qr_codes
-from faq.loader import load_faq
+from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.model import FAQ
 from faq.posters import write_posters
 
@@ -25,7 +25,7 @@ def faq() -> FAQ:
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FAQ_PATH", raising=False)
+    monkeypatch.setenv("FAQ_PATH", str(DEFAULT_FAQ_PATH))
 
 
 def decode(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from faq.cli import main
-from faq.loader import load_faq
+from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import Matcher, matcher_for
 from faq.misses import MissGroup, group_misses
 from faq.model import FAQ, Clinic, Entry, Reference, Thresholds, Topic
@@ -172,7 +172,7 @@ def test_no_rows_give_no_groups(shipped: Matcher) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FAQ_PATH", raising=False)
+    monkeypatch.setenv("FAQ_PATH", str(DEFAULT_FAQ_PATH))
     monkeypatch.delenv("BOT_DATA_DIR", raising=False)
 
 

@@ -321,7 +321,7 @@ async def test_the_same_conversation_gets_the_same_replies_on_telegram_and_in_th
         assert "14416" in by_step[Say(text)].text, f"{text!r} did not get the urgent reply"
     assert "deleted nothing stored" in by_step[Say("/forget")].text
     assert by_step[Say("/foo")] == by_step[Say("/help")]
-    assert "moved" in by_step[Tap(load_faq().entry("thanks").question)].text  # type: ignore[union-attr]
+    assert "moved" in by_step[Tap(load_faq(DEFAULT_FAQ_PATH).entry("thanks").question)].text  # type: ignore[union-attr]
     assert telegram[turns.index(Say("I can't"))].text.startswith("i am not sure")
     hindi = LiveFAQ().load().faq.translations["hi"]
     to_english, to_hindi = (hindi.texts[k].text for k in ("switch_to_english", "switch_to_hindi"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from faq.cli import main
-from faq.loader import load_faq
+from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.model import FAQ
 from faq.stats import DayStats, EntryStats, Stats, collect_stats, render_text, write_html_report
 from faq.store import Store, UserKey
@@ -164,7 +164,7 @@ def test_html_report_escapes_hostile_entry_ids_and_questions(
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FAQ_PATH", raising=False)
+    monkeypatch.setenv("FAQ_PATH", str(DEFAULT_FAQ_PATH))
     monkeypatch.delenv("BOT_DATA_DIR", raising=False)
 
 
