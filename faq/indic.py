@@ -385,6 +385,7 @@ def hinglish_skeleton(word: str) -> str:
     s = re.sub(r"(?<=[bcdfgjklmnpqrstvxy])h+", "", s)
     for old, new in _VOWEL_MAPS:
         s = s.replace(old, new)
+    s = re.sub(r"(.)\1+", r"\1", s)  # "sunn"/"sun", "dikkat"/"dikat"
     first, rest = s[0], s[1:]
     # a nasal "n" before a consonant (saans/saas) or ending a word after i, e, u, o
     # (nahin/nahi, mein/me, hoon/hu) is often not typed at all
