@@ -29,6 +29,7 @@ from typing import ClassVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from faq.indic import Language, detect_language
 from faq.model import FAQ, Entry
 from faq.text import STOPWORDS, english_words, is_english_word, stem, words
 from faq.urgent import UrgentScreen
@@ -55,6 +56,8 @@ class Match:
 @dataclass(frozen=True)
 class Urgent:
     rule: str
+    # the message's language, so the urgent reply can lead with Hindi for a Hindi reader
+    language: Language = "en"
     kind: ClassVar[str] = "urgent"
 
 
@@ -74,6 +77,9 @@ class Clarify:
 @dataclass(frozen=True)
 class NoMatch:
     nearest: tuple[Match, ...] = ()
+    # written in a script the bot cannot read (Tamil, Bengali, Urdu, ...): the reply says
+    # which languages it reads instead of the usual fallback
+    unread_script: bool = False
     kind: ClassVar[str] = "none"
 
 
@@ -147,7 +153,9 @@ class Matcher:
         """The decision for `text`. `held_out` ignores one phrasing (entry id, number)."""
         rule = self._urgent.check(text)
         if rule is not None:
-            return Urgent(rule)
+            return Urgent(rule, detect_language(text))
+        if detect_language(text) == "other":
+            return NoMatch(unread_script=True)
         terms, unknown_names = self._query(text)
         ranked = self._rank(terms, held_out, MAX_SUGGESTIONS + 1)
         t = self.faq.thresholds
