@@ -10,9 +10,10 @@ import pytest
 from bot.replies import other_script_reply, reply_for, urgent_reply
 from faq.evaluate import evaluate, read_cases
 from faq.live import LiveFAQ
-from faq.loader import DEFAULT_FAQ_PATH, FAQError, load_faq
+from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import Matcher, NoMatch, Urgent
 from faq.model import UrgentRule
+from faq.problems import FAQError
 from faq.urgent import PhraseError, UrgentScreen, compile_phrase
 
 DATA = Path(__file__).parent / "data"
