@@ -81,6 +81,11 @@ def _script_of_char(ch: str) -> Script | None:
 def script_counts(text: str) -> Counter[Script]:
     """How many letters (and combining signs) of each script `text` has."""
     counts: Counter[Script] = Counter()
+    if text.isascii():  # the common case, without a per-character Unicode lookup
+        letters = sum(ch.isalpha() for ch in text)
+        if letters:
+            counts[Script.LATIN] = letters
+        return counts
     for ch in text:
         script = _script_of_char(ch)
         if script is not None:

@@ -154,7 +154,7 @@ class Matcher:
         rule = self._urgent.check(text)
         if rule is not None:
             return Urgent(rule, detect_language(text))
-        if detect_language(text) == "other":
+        if not text.isascii() and detect_language(text) == "other":
             return NoMatch(unread_script=True)
         terms, unknown_names = self._query(text)
         ranked = self._rank(terms, held_out, MAX_SUGGESTIONS + 1)

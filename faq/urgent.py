@@ -156,7 +156,7 @@ class _PhraseIndex:
     def __init__(self) -> None:
         self.phrases: list[Phrase] = []
         self._by_word: dict[str, list[int]] = defaultdict(list)
-        self._by_prefix: list[tuple[str, int]] = []
+        self._by_prefix: dict[str, list[int]] = defaultdict(list)
         self._by_number: list[int] = []
         self._ids: dict[str, int] = {}
 
@@ -168,7 +168,8 @@ class _PhraseIndex:
         self.phrases.append(phrase)
         for word in phrase.first.words:
             self._by_word[word.split()[0]].append(pid)
-        self._by_prefix.extend((p, pid) for p in phrase.first.prefixes)
+        for prefix in phrase.first.prefixes:
+            self._by_prefix[prefix].append(pid)
         if phrase.first.number:
             self._by_number.append(pid)
         return pid
@@ -182,7 +183,8 @@ class _PhraseIndex:
         at = 0
         for word in words:
             candidates = list(self._by_word.get(word, ()))
-            candidates += [pid for prefix, pid in self._by_prefix if word.startswith(prefix)]
+            for end in range(1, len(word) + 1):
+                candidates += self._by_prefix.get(word[:end], ())
             if word.isdigit():
                 candidates += self._by_number
             for pid in candidates:
