@@ -428,6 +428,7 @@ _HINGLISH_CUES = frozenset(
     wala wali wale abhi ab kal aaj yaha yahan waha wahan agar toh phir fir
     dard dawai dawa bimari pareshan pareshani dikkat takleef taklif ilaj ilaaj
     chahta chahti chahiye chaiye batao bataiye bataye samajh pata
+    ne maine usne unhone humne tumne liya liye diya diye saath sath jaldi
     """.split()
 )
 

@@ -151,9 +151,12 @@ class Matcher:
 
     def decide(self, text: str, *, held_out: tuple[str, int] | None = None) -> Decision:
         """The decision for `text`. `held_out` ignores one phrasing (entry id, number)."""
-        rule = self._urgent.check(text)
-        if rule is not None:
-            return Urgent(rule, detect_language(text))
+        hit = self._urgent.screen(text)
+        if hit is not None:
+            language = detect_language(text)
+            if language == "en" and hit.by_hinglish and _has_non_english_word(text):
+                language = "hinglish"  # Hindi words tripped it, so Hindi leads the reply
+            return Urgent(hit.rule, language)
         if not text.isascii() and detect_language(text) == "other":
             return NoMatch(unread_script=True)
         terms, unknown_names = self._query(text)
@@ -349,6 +352,10 @@ def matcher_for(faq: FAQ) -> Matcher:
     if found is None:
         found = _MATCHERS[faq] = Matcher(faq)
     return found
+
+
+def _has_non_english_word(text: str) -> bool:
+    return any(len(w) >= 4 and w.isalpha() and not is_english_word(w) for w in words(text))
 
 
 def decide(faq: FAQ, text: str) -> Decision:

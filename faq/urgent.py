@@ -138,10 +138,12 @@ class _CompiledRule:
     hinglish_with: frozenset[int]
     hinglish_unless: frozenset[int]
 
-    def fires(self, text: str, found: set[int]) -> bool:
-        english = any(p.search(text) for p in self.any)
-        if english and all(p.search(text) for p in self.all_of):
-            return True
+    def fires_in_english(self, text: str) -> bool:
+        return any(p.search(text) for p in self.any) and all(
+            p.search(text) for p in self.all_of
+        )
+
+    def fires_in_hinglish(self, found: set[int]) -> bool:
         return (
             not self.hinglish.isdisjoint(found)
             and (not self.hinglish_with or not self.hinglish_with.isdisjoint(found))
@@ -211,9 +213,25 @@ class UrgentScreen:
 
     def check(self, text: str) -> str | None:
         """The name of the first rule the text trips, or None."""
+        hit = self.screen(text)
+        return hit.rule if hit else None
+
+    def screen(self, text: str) -> Hit | None:
+        """The first rule the text trips and whether its Hindi/Hinglish phrases did it."""
         form = screen_form(text[:_MAX_SCREENED_CHARS])
         found = self._index.found(skeleton_words(form))
-        return next((r.name for r in self._rules if r.fires(form, found)), None)
+        for rule in self._rules:
+            if rule.fires_in_english(form):
+                return Hit(rule.name, by_hinglish=False)
+            if rule.fires_in_hinglish(found):
+                return Hit(rule.name, by_hinglish=True)
+        return None
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    by_hinglish: bool
 
 
 def skeleton_words(form: str) -> list[str]:

@@ -141,6 +141,8 @@ def test_a_rule_may_have_only_hinglish_phrases(tmp_path: Path) -> None:
         ("सांस लेने में बहुत तकलीफ हो रही है", "hi"),
         ("mujhe saans lene mein dikkat ho rahi hai", "hinglish"),
         ("I can't breathe", "en"),
+        ("dadi behosh", "hinglish"),  # no Hindi function word, but a Hindi rule fired
+        ("i think he is having a heart attack", "en"),
     ],
 )
 def test_the_urgent_decision_carries_the_language(text: str, language: str) -> None:
