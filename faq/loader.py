@@ -33,7 +33,7 @@ from faq.model import (
 )
 from faq.problems import FAQError, Problem, Severity
 from faq.text import words
-from faq.urgent import compile_pattern, phrase_problem
+from faq.urgent import compile_pattern, phrase_problem, phrase_warnings
 
 DEFAULT_FAQ_PATH = Path(__file__).parent / "data" / "faq.yaml"
 MIN_ALTERNATES = 8
@@ -490,6 +490,13 @@ class _Parser:
         if problem is not None:
             self.report(node, f"unusable Hinglish phrase: {problem}")
             return None
+        for warning in phrase_warnings(phrase):
+            self.report(
+                node,
+                warning,
+                "leave it out, or write the words apart ('kha ke')",
+                severity="warning",
+            )
         return phrase
 
     def _pattern(self, node: yaml.Node, pattern: str) -> str | None:

@@ -120,6 +120,51 @@ def compile_phrase(phrase: str) -> Phrase:
     return Phrase(phrase, first, re.compile(regex))
 
 
+# Everyday Hindi words, with the spellings that mean them. A phrase word of another
+# meaning that folds to the same skeleton ("khaya" and "kya", "khake" and "ke") would
+# match these everywhere, so the checker warns about it.
+_EVERYDAY_WORDS = {
+    "ka": "ka kaa",
+    "ke": "ke kay",
+    "ki": "ki kee",
+    "ko": "ko",
+    "se": "se say",
+    "me": "me mein main mai mei men mey",
+    "hai": "hai he h hain hei hay hein",
+    "kya": "kya kyaa kia",
+    "kar": "kar kr",
+    "raha": "raha rha rhaa",
+    "ho": "ho",
+    "to": "to toh",
+    "ye": "ye yeh yah",
+    "aur": "aur or aor",
+    "par": "par pr",
+    "bhi": "bhi bi",
+    "jo": "jo",
+}
+
+
+def phrase_warnings(phrase: str) -> list[str]:
+    """Choices of a one-word phrase that read like an everyday word once spelling is
+    folded (inside a longer phrase the other words keep such a match specific)."""
+    parts = phrase.lower().split()
+    if len(parts) != 1:
+        return []
+    common = {hinglish_skeleton(w): (w, set(v.split())) for w, v in _EVERYDAY_WORDS.items()}
+    out: list[str] = []
+    for part in parts:
+        for option in part.split("/"):
+            if option in (_GAP, _NUMBER) or option.endswith("*"):
+                continue
+            found = common.get(hinglish_skeleton(option))
+            if found and option not in found[1]:
+                out.append(
+                    f"'{option}' reads the same as the everyday word '{found[0]}' once "
+                    "spellings are folded, so it also matches that word"
+                )
+    return out
+
+
 def phrase_problem(phrase: str) -> str | None:
     """Why `phrase` cannot be used, in words for staff; None if it is fine."""
     try:

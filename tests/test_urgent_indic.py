@@ -10,7 +10,7 @@ import pytest
 from bot.replies import other_script_reply, reply_for, urgent_reply
 from faq.evaluate import evaluate, read_cases
 from faq.live import LiveFAQ
-from faq.loader import DEFAULT_FAQ_PATH, load_faq
+from faq.loader import DEFAULT_FAQ_PATH, check_faq, load_faq
 from faq.matcher import Matcher, NoMatch, Urgent
 from faq.model import UrgentRule
 from faq.problems import FAQError
@@ -208,3 +208,18 @@ def test_an_emergency_in_english_inside_another_script_is_still_urgent() -> None
     assert decision.language == "other"
     reply = reply_for(FAQ, decision)
     assert "call 112" in reply.blocks[1].text or "call 112" in reply.blocks[0].text
+
+
+def test_a_one_word_phrase_that_reads_like_an_everyday_word_is_a_warning(tmp_path: Path) -> None:
+    """'khaya' (ate) folds like 'kya' (what): alone it would match almost every question,
+    so the checker warns at its line, while the FAQ still loads."""
+    text = DEFAULT_FAQ_PATH.read_text(encoding="utf-8")
+    marker = "        - took/taken/swallowed/ate\n"
+    assert marker in text
+    target = tmp_path / "faq.yaml"
+    target.write_text(text.replace(marker, marker + "        - khaya\n", 1), encoding="utf-8")
+    faq, problems = check_faq(target)
+    assert faq is not None
+    warnings = [p for p in problems if p.severity == "warning" and "'kya'" in p.message]
+    line = text[: text.index(marker)].count("\n") + 2
+    assert [p.line for p in warnings] == [line]
