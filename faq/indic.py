@@ -311,6 +311,7 @@ _WORD_ALIASES = {
     "nahin": "nahi",
     "na": "na",
     "h": "hai",
+    "m": "mein",
     "hy": "hai",
     "hora": "ho raha",
     "hori": "ho rahi",
