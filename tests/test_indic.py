@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,22 @@ def test_english_question_sets_read_as_english() -> None:
             and not any(w in c.question.split() for w in ("kya", "hai", "kaun"))
         ]
         assert wrong == [], name
+
+
+def test_the_transliteration_tables_load_only_when_devanagari_arrives() -> None:
+    """An English-only bot never pays the ~10 MB of indic-transliteration's tables: loading
+    the shipped FAQ and answering English does not import it; a Devanagari word does."""
+    script = (
+        "import sys\n"
+        "from faq.loader import load_faq\n"
+        "from faq.matcher import Matcher\n"
+        "m = Matcher(load_faq())\n"
+        "m.decide('I cant breathe'); m.decide('saans nahi aa rahi')\n"
+        "before = 'indic_transliteration' in sys.modules\n"
+        "m.decide('साँस नहीं आ रही')\n"
+        "print(before, 'indic_transliteration' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.split() == ["False", "True"]
