@@ -73,6 +73,7 @@ def test_to_latin_leaves_latin_and_other_scripts_alone() -> None:
         ("behosh", "behosh", "behos", "बेहोश", "बेहोस"),
         ("daura", "dora", "doura", "दौरा"),
         ("raha", "rha", "रहा"),
+        ("khoon", "khun", "khooon", "ख़ून", "खून"),
         ("mein", "me", "main", "mai", "m", "में", "मैं"),
         ("neele", "nile", "नीले", "निले"),
         ("phool", "fool", "phul", "फूल"),
