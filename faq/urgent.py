@@ -69,7 +69,7 @@ class Phrase:
     pattern: re.Pattern[str]
 
 
-def _token(text: str) -> _Token:
+def _token(text: str, *, alone: bool = False) -> _Token:
     words: set[str] = set()
     prefixes: list[str] = []
     number = False
@@ -85,6 +85,13 @@ def _token(text: str) -> _Token:
                 raise PhraseError(
                     f"'{option}' is too short before the '*': it would match too many "
                     "words (write at least three letters)"
+                )
+            if alone and len(stem) < _MIN_PREFIX:
+                # alone, a word start that folds to two letters ("hanf*" -> "hf") also
+                # matches unrelated words ("hafte"); next to other words it is specific
+                raise PhraseError(
+                    f"'{option}' folds to only '{stem}*', which on its own would match "
+                    "unrelated words (write the whole words instead)"
                 )
             prefixes.append(stem)
             continue
@@ -112,7 +119,7 @@ def compile_phrase(phrase: str) -> Phrase:
             regex += rf"(?:\S+ ){{0,{GAP_WORDS}}}"
             previous_gap = True
             continue
-        token = _token(part)
+        token = _token(part, alone=len(parts) == 1)
         first = first or token
         regex += token.regex() + " "
         previous_gap = False

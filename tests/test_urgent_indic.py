@@ -104,7 +104,7 @@ def test_with_and_unless_phrases() -> None:
 
 
 @pytest.mark.parametrize(
-    "phrase", ["", "... saans", "saans ...", "saans ... ... nahi", "ab* nahi", "!!"]
+    "phrase", ["", "... saans", "saans ...", "saans ... ... nahi", "ab* nahi", "!!", "hanf*"]
 )
 def test_unusable_phrases_are_refused(phrase: str) -> None:
     """An empty phrase, a dangling '...', a too-short '*' or a word of punctuation is refused."""
