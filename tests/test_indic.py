@@ -7,11 +7,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from faq.evaluate import read_cases
 from faq.indic import Script, detect_language, hinglish_skeleton, script_of, skeleton, to_latin
+from faq.loader import load_faq
+from faq.urgent import UrgentScreen
 
 DATA = Path(__file__).parent / "data"
+SCREEN = UrgentScreen(load_faq().urgent_rules)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +163,23 @@ def test_the_transliteration_tables_load_only_when_devanagari_arrives() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.split() == ["False", "True"]
+
+
+_MIXED_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+        st.characters(min_codepoint=0x0980, max_codepoint=0x0DFF),
+        st.sampled_from(list("abcdehiklmnoprstuvwyz ?!.'\u200b\u200c\u200d\u2060\u00ad\ufeff")),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED_TEXT)
+def test_normaliser_and_screen_never_fail_on_any_mix_of_scripts(text: str) -> None:
+    """Stray signs, lone matras, joiners and mixed scripts never make the screen raise."""
+    assert isinstance(to_latin(text), str)
+    assert isinstance(skeleton(text), str)
+    assert detect_language(text) in ("en", "hi", "hinglish", "other", "unknown")
+    SCREEN.check(text)
