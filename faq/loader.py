@@ -494,7 +494,7 @@ class _Parser:
             self.report(
                 node,
                 warning,
-                "leave it out, or write the words apart ('kha ke')",
+                "leave it out, or use it inside a longer phrase",
                 severity="warning",
             )
         return phrase

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from faq.indic import hinglish_skeleton
 from faq.model import UrgentRule
@@ -151,6 +152,18 @@ _EVERYDAY_WORDS = {
 }
 
 
+# Everyday English words: Hinglish messages mix them in freely ("feels like", "so").
+_ENGLISH_WORDS = frozenset(
+    """
+    the to and of a in is it you that he was for on are as with his they at be this have
+    from or one had by but not what all were we when your can said there use an each which
+    she do how their if will up other about out many then them these so some her would make
+    like him into time has look two more go see no way could people my than first been call
+    who now find long down day did get come made may part boss ok
+    """.split()
+)
+
+
 def phrase_warnings(phrase: str) -> list[str]:
     """Choices of a one-word phrase that read like an everyday word once spelling is
     folded (inside a longer phrase the other words keep such a match specific)."""
@@ -163,13 +176,25 @@ def phrase_warnings(phrase: str) -> list[str]:
         for option in part.split("/"):
             if option in (_GAP, _NUMBER) or option.endswith("*"):
                 continue
-            found = common.get(hinglish_skeleton(option))
+            folded = hinglish_skeleton(option)
+            found = common.get(folded)
             if found and option not in found[1]:
                 out.append(
                     f"'{option}' reads the same as the everyday word '{found[0]}' once "
                     "spellings are folded, so it also matches that word"
                 )
+            english = english_skeletons().get(folded)
+            if english and option != english and option not in _ENGLISH_WORDS:
+                out.append(
+                    f"'{option}' reads the same as the English word '{english}' once "
+                    "spellings are folded, so it also matches that word"
+                )
     return out
+
+
+@lru_cache(maxsize=1)
+def english_skeletons() -> dict[str, str]:
+    return {hinglish_skeleton(w): w for w in sorted(_ENGLISH_WORDS)}
 
 
 def phrase_problem(phrase: str) -> str | None:

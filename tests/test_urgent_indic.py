@@ -14,7 +14,7 @@ from faq.loader import DEFAULT_FAQ_PATH, check_faq, load_faq
 from faq.matcher import Matcher, NoMatch, Urgent
 from faq.model import UrgentRule
 from faq.problems import FAQError
-from faq.urgent import PhraseError, UrgentScreen, compile_phrase
+from faq.urgent import PhraseError, UrgentScreen, compile_phrase, phrase_warnings
 
 DATA = Path(__file__).parent / "data"
 FAQ = LiveFAQ(DEFAULT_FAQ_PATH).load().faq  # with the Hindi wording file beside it
@@ -223,3 +223,12 @@ def test_a_one_word_phrase_that_reads_like_an_everyday_word_is_a_warning(tmp_pat
     warnings = [p for p in problems if p.severity == "warning" and "'kya'" in p.message]
     line = text[: text.index(marker)].count("\n") + 2
     assert [p.line for p in warnings] == [line]
+
+
+def test_a_one_word_phrase_that_reads_like_an_english_word_is_a_warning() -> None:
+    """'likhai' (writing) folds like 'like', 'hasa' (laughed) like 'has': Hinglish
+    messages are full of English words, so such a phrase would match them too."""
+    assert any("'like'" in w for w in phrase_warnings("likh/likhai"))
+    assert any("'has'" in w for w in phrase_warnings("hasa"))
+    assert phrase_warnings("likh/likhna") == []
+    assert phrase_warnings("hans hans") == []  # two words together are specific
