@@ -89,9 +89,11 @@ class Conversation:
         # messages together. It runs before every other rule, so group rules and flood
         # control never hold back an urgent reply.
         written = command.argument if command is not None else turn.text
-        if self._urgent(turn.speaker, written):
+        urgent = self._urgent(turn.speaker, written)
+        if urgent is not None:
             log.info("message handled: decision=urgent")
-            return Outcome((replies.urgent_reply(self.knowledge.faq),), "en")
+            reply = replies.urgent_reply(self.knowledge.faq, urgent.language)
+            return Outcome((reply,), "hi" if urgent.language in ("hi", "hinglish") else "en")
         if not self._for_this_bot(turn, command):
             return Outcome((), "en")
         reading = read_language(written, self.languages.get(turn.speaker.chat))
@@ -126,18 +128,20 @@ class Conversation:
     def _voice(self, language: Language) -> Voice:
         return Voice.of(self.knowledge.faq, language, serve_unreviewed=self.serve_unreviewed)
 
-    def _urgent(self, speaker: Speaker, text: str) -> bool:
+    def _urgent(self, speaker: Speaker, text: str) -> Urgent | None:
+        """The urgent decision for `text`, or for it read together with the speaker's last
+        few messages (an emergency typed in pieces)."""
         if not text.strip():
-            return False
+            return None
         matcher = self.knowledge.matcher
         with self._lock:
             so_far = self.recent.add(speaker.key, text)
-        if matcher.urgent_rule(text) is None and matcher.urgent_rule(so_far) is None:
-            return False
-        # Answered: the next message is read on its own, not as more of the emergency.
-        with self._lock:
-            self.recent.forget(speaker.key)
-        return True
+        urgent = matcher.urgent(text) or matcher.urgent(so_far)
+        if urgent is not None:
+            # Answered: the next message is read on its own, not as more of the emergency.
+            with self._lock:
+                self.recent.forget(speaker.key)
+        return urgent
 
     def _for_this_bot(self, turn: Turn, command: Command | None) -> bool:
         """Group rules. A private chat is all for the bot. In a group, a known command is

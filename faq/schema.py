@@ -59,18 +59,43 @@ class ClinicSpec(_Spec):
 
 
 class UrgentRuleSpec(_Spec):
-    """One emergency rule: it fires when any 'any' pattern (and every 'all_of' one) is found."""
+    """One emergency rule: it fires when any 'any' pattern (and every 'all_of' one) is found,
+    or any 'hinglish' phrase (with one 'hinglish_with' phrase, if listed)."""
 
-    model_config = ConfigDict(title="Urgent rule")
+    # Editors flag a rule with neither patterns nor phrases, as the checker does.
+    model_config = ConfigDict(
+        title="Urgent rule",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["any"], "properties": {"any": {"minItems": 1}}},
+                {"required": ["hinglish"], "properties": {"hinglish": {"minItems": 1}}},
+            ]
+        },
+    )
 
     name: Text = Field(description="A short name for the rule, used in reports.")
     any: list[Text] = Field(
-        min_length=1,
+        default_factory=list,
         description="Patterns (regular expressions over the lower-cased message, apostrophes "
-        "removed). Ask the engineers before changing them.",
+        "removed). Ask the engineers before changing them. A rule needs these or 'hinglish'.",
     )
     all_of: list[Text] = Field(
         default_factory=list, description="Patterns that must all be found as well (optional)."
+    )
+    hinglish: list[Text] = Field(
+        default_factory=list,
+        description="Plain Hinglish phrases; any one fires the rule, however it is spelt and "
+        "in Devanagari too ('saans nahi' also matches 'sans nhi' and 'साँस नहीं'). "
+        "'a/b' is a choice of words, 'word*' means 'starts with', '...' allows up to four "
+        "words in between.",
+    )
+    hinglish_with: list[Text] = Field(
+        default_factory=list,
+        description="Hinglish phrases of which one must also be present (optional).",
+    )
+    hinglish_unless: list[Text] = Field(
+        default_factory=list,
+        description="Hinglish phrases that silence the Hinglish part of the rule (optional).",
     )
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from faq.evaluate import read_cases
 from faq.indic import Script, detect_language, hinglish_skeleton, script_of, skeleton, to_latin
+from faq.loader import load_faq
+from faq.urgent import UrgentScreen
 
 DATA = Path(__file__).parent / "data"
+SCREEN = UrgentScreen(load_faq().urgent_rules)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +78,8 @@ def test_to_latin_leaves_latin_and_other_scripts_alone() -> None:
         ("behosh", "behosh", "behos", "बेहोश", "बेहोस"),
         ("daura", "dora", "doura", "दौरा"),
         ("raha", "rha", "रहा"),
-        ("mein", "me", "main", "mai", "में", "मैं"),
+        ("khoon", "khun", "khooon", "ख़ून", "खून"),
+        ("mein", "me", "main", "mai", "m", "में", "मैं"),
         ("neele", "nile", "नीले", "निले"),
         ("phool", "fool", "phul", "फूल"),
         ("hoth", "honth", "hont", "होंठ", "होठ"),
@@ -136,3 +144,42 @@ def test_english_question_sets_read_as_english() -> None:
             and not any(w in c.question.split() for w in ("kya", "hai", "kaun"))
         ]
         assert wrong == [], name
+
+
+def test_the_transliteration_tables_load_only_when_devanagari_arrives() -> None:
+    """An English-only bot never pays the ~10 MB of indic-transliteration's tables: loading
+    the shipped FAQ and answering English does not import it; a Devanagari word does."""
+    script = (
+        "import sys\n"
+        "from faq.loader import load_faq\n"
+        "from faq.matcher import Matcher\n"
+        "m = Matcher(load_faq())\n"
+        "m.decide('I cant breathe'); m.decide('saans nahi aa rahi')\n"
+        "before = 'indic_transliteration' in sys.modules\n"
+        "m.decide('साँस नहीं आ रही')\n"
+        "print(before, 'indic_transliteration' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.split() == ["False", "True"]
+
+
+_MIXED_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+        st.characters(min_codepoint=0x0980, max_codepoint=0x0DFF),
+        st.sampled_from(list("abcdehiklmnoprstuvwyz ?!.'\u200b\u200c\u200d\u2060\u00ad\ufeff")),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED_TEXT)
+def test_normaliser_and_screen_never_fail_on_any_mix_of_scripts(text: str) -> None:
+    """Stray signs, lone matras, joiners and mixed scripts never make the screen raise."""
+    assert isinstance(to_latin(text), str)
+    assert isinstance(skeleton(text), str)
+    assert detect_language(text) in ("en", "hi", "hinglish", "other", "unknown")
+    SCREEN.check(text)

@@ -32,6 +32,7 @@ SHIPPED_HI = translation_path(DEFAULT_FAQ_PATH, "hi")
 REPLY_TEXTS = {
     "answer_reply": {"answer_sources", "button_see_also", "button_helpful", "button_not_helpful"},
     "urgent_reply": {"urgent_message"},
+    "other_script_reply": {"other_script_note"},
     "clarify_reply": {"clarify", "button_none_of_these"},
     "fallback_reply": {"fallback", "button_browse_topics"},
     "welcome_reply": {"welcome", "disclaimer"},
