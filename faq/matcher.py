@@ -29,8 +29,10 @@ from typing import ClassVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from faq.indic import detect_language
 from faq.model import FAQ, Entry
-from faq.text import STOPWORDS, english_words, is_english_word, stem, words
+from faq.text import STOPWORDS, english_words, is_english_word, is_everyday_word, words
+from faq.text import term as word_term
 from faq.urgent import UrgentScreen
 
 # A chat question longer than this is a paste, not a question; its start decides.
@@ -241,17 +243,23 @@ class Matcher:
         a procedure or a name the FAQ does not cover, unlike an unknown everyday word
         ("husband", "meetings") that only adds context.
         """
-        corrected = [self._correct(w) for w in words(text)[:MAX_QUERY_WORDS]]
+        # In a Hindi or Hinglish question an unknown short word is far more likely Hindi
+        # than an English typo: "neend" (sleep) is not "need".
+        hinglish = detect_language(text) in ("hi", "hinglish")
+        corrected = [
+            w if hinglish and len(w) < 6 else self._correct(w)
+            for w in words(text)[:MAX_QUERY_WORDS]
+        ]
         stems = self._synonyms.apply([_stem_word(w) for w in corrected])
         terms = list(dict.fromkeys(self._nearest_known(t) for t in stems))
         foreign = (
             frozenset(
-                _stem_word(w)
+                self._synonyms.apply([_stem_word(w)])[0]
                 for w in corrected
                 if len(w) >= 4
                 and w.isalpha()
                 and w not in self._known_words
-                and not is_english_word(w)
+                and not is_everyday_word(w)
             )
             - self._weights.keys()
         )
@@ -298,7 +306,7 @@ class Matcher:
 
 
 def _stem_word(word: str) -> str:
-    return stem(word) if word.isalpha() else word
+    return word_term(word)
 
 
 class _SynonymMap:
