@@ -87,7 +87,8 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
     the hoga hogi honge sakta sakti sakte skta chahiye chahie batao bataye bataiye bataye
     bataen please abhi bas phir fir isme usme iska uska iski uski iske uske yaha yahan waha
     wahan kaha kahan kise kisko kisi kiski kiska jise jisko matlab baad baare saath
-    sath liye lie pehle wagera
+    sath liye lie pehle wagera li liya lia gai gayi dijiye dijie kijiye kijie lijiye
+    hei hein nahee kiyu kyoon
     """.split()
 )
 # Everyday Hindi verbs ("lena", "milna", "kehna", ...) in every inflection: like "get",
@@ -114,6 +115,17 @@ def _short_vowels(word: str) -> str:
 
 
 _HINGLISH_STOPWORDS = _HINGLISH_STOPWORDS | frozenset(map(_short_vowels, _HINGLISH_STOPWORDS))
+# Spellings of one function word become one term, so a phrase in a synonym group
+# ("kyu hota", why does it happen) needs writing once. "aap" and "tum" are "you",
+# so "kya aap doctor ho" meets "are you a doctor".
+_STOPWORD_ALIASES = {
+    **dict.fromkeys("kyun kyon kyo kiyu kyoon".split(), "kyu"),
+    **dict.fromkeys("hain h hy hei hein".split(), "hai"),
+    **dict.fromkeys("nhi nahin nai nahee".split(), "nahi"),
+    **dict.fromkeys("hoti hote".split(), "hota"),
+    **dict.fromkeys("hui hue".split(), "hua"),
+    **dict.fromkeys("aap aapko tum tumhe tu".split(), "you"),
+}
 STOPWORDS = _ENGLISH_STOPWORDS | _HINGLISH_STOPWORDS
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -174,18 +186,30 @@ def words(text: str) -> list[str]:
 # verb endings are stripped first, so "badhta", "badhti", "badhna", "badhega" meet.
 _Y_BETWEEN_CONSONANTS = re.compile(r"(?<=[^aeiouy])y(?=[^aeiouy])")
 _IY_BEFORE_VOWEL = re.compile(r"iy(?=[aeiou])")
-_HINDI_ENDINGS = ("enge", "unga", "ungi", "ega", "egi", "oge", "ta", "ti", "te", "na", "ni", "ne")
+# Verb endings first ("-wana" makes a verb causative: "karwana" ~ "karna"), then the
+# plural and oblique endings of nouns ("dinon" ~ "din", "dawaiyan" ~ "dawai").
+_HINDI_ENDINGS = (
+    "wana", "wane", "wani", "wata", "wati", "wate", "waya",
+    "enge", "unga", "ungi", "ega", "egi", "oge", "ta", "ti", "te", "na", "ni", "ne",
+    "iyon", "iyan", "yon", "yan", "on", "en",
+)
 # Hinglish terms live apart from English stems: "aaram" (rest) must not meet "arm".
 HINGLISH_MARK = "hi:"
+
+
+# Nouns that only look like verb forms: "galti" (mistake) is not "gal" + "-ti".
+_NOT_VERB_FORMS = frozenset("galti galtiyan galtiyon rasta raasta ghanta ghante".split())
 
 
 @lru_cache(maxsize=65536)
 def hinglish_term(word: str) -> str:
     """The matcher's term for a Hinglish word: verb ending removed, spelling skeleton."""
-    for ending in _HINDI_ENDINGS:
+    for ending in () if word in _NOT_VERB_FORMS else _HINDI_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             word = word[: -len(ending)]
             break
+    if word in _HINGLISH_STOPWORDS:
+        return _STOPWORD_ALIASES.get(word, word)
     folded = _IY_BEFORE_VOWEL.sub("i", _Y_BETWEEN_CONSONANTS.sub("i", word))
     return HINGLISH_MARK + (hinglish_skeleton(folded).replace(" ", "") or word)
 
@@ -201,10 +225,11 @@ def term(word: str) -> str:
     Stopwords keep their own spelling: their skeletons are short and would otherwise
     swallow content words ("baad", after, and "badh", to grow, share a skeleton).
     """
-    if not word.isalpha() or word in _HINGLISH_STOPWORDS:
+    if not word.isalpha():
         return word
-    if _short_vowels(word) in _HINGLISH_STOPWORDS:
-        return _short_vowels(word)
+    if word in _HINGLISH_STOPWORDS or _short_vowels(word) in _HINGLISH_STOPWORDS:
+        plain = word if word in _HINGLISH_STOPWORDS else _short_vowels(word)
+        return _STOPWORD_ALIASES.get(plain, plain)
     if is_hindi_like(word):
         return hinglish_term(word)
     return stem(word)
@@ -254,7 +279,8 @@ _EVERYDAY_HINDI = """
     pehli akela akeli mushkil aasaan asan khush dukhi pareshan zaroori jaruri sach
     haath pair sar sir aankh muh munh gala kandha kamar peeth chehra ungli dimag dil
     dikh dekh soch samajh sun baith uth chal khel likh padh ruk rok chhod pakad puch
-    jaan maan lag bhool
+    jaan maan lag bhool aaram baki baaki bahar ghoor sharam sharm
+    kaam kamo dusre hissa
 """.split()
 
 

@@ -110,3 +110,15 @@ def test_hinglish_question_outside_the_faq_gets_no_confident_answer(
 ) -> None:
     """Medicines, heredity and injections are not covered: no answer is given for them."""
     assert not isinstance(matcher.decide(question), Answer)
+
+
+def test_no_two_synonym_groups_share_a_matcher_term(matcher: Matcher) -> None:
+    """Skeletons fold spellings together; they must never fold two groups into one."""
+    owner: dict[tuple[str, ...], int] = {}
+    clashes = []
+    for number, group in enumerate(matcher.faq.synonyms):
+        for phrase in group:
+            key = tuple(term(w) for w in words(phrase))
+            if owner.setdefault(key, number) != number:
+                clashes.append(f"{phrase!r} in group {number} and group {owner[key]}")
+    assert not clashes, clashes

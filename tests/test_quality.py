@@ -122,6 +122,36 @@ def test_holdout_in_scope_answered_right_does_not_regress(holdout: Report) -> No
     assert holdout.in_scope_right >= HOLDOUT_IN_SCOPE_RIGHT_FLOOR, misses(holdout, "in")
 
 
+# -- Hindi and Hinglish set: the same targets in either script ------------------------
+
+
+@pytest.fixture(scope="module")
+def hindi(matcher: Matcher) -> Report:
+    return evaluate(matcher, read_cases(HINDI))
+
+
+def test_hindi_in_scope_answered_right_is_at_least_80_percent(hindi: Report) -> None:
+    print("\n".join(hindi.summary_lines()))
+    assert hindi.in_scope_right >= 80.0, misses(hindi, "in")
+
+
+def test_hindi_in_scope_right_or_suggested_is_at_least_95_percent(hindi: Report) -> None:
+    assert hindi.in_scope_right_or_suggested >= 95.0, misses(hindi, "in")
+
+
+def test_hindi_wrong_confident_answers_are_at_most_2_percent(hindi: Report) -> None:
+    assert hindi.wrong_confident <= 2.0, wrong_answers(hindi)
+
+
+def test_hindi_out_of_scope_abstains_at_least_90_percent(hindi: Report) -> None:
+    assert hindi.out_of_scope_abstained >= 90.0, misses(hindi, "oos")
+
+
+def test_hindi_urgent_messages_are_all_caught_without_false_alarms(hindi: Report) -> None:
+    assert hindi.urgent_caught == 100.0, misses(hindi, "urgent")
+    assert hindi.false_urgent == 0, misses(hindi, "control")
+
+
 # -- no question set leaks into the FAQ -------------------------------------------------
 
 
