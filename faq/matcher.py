@@ -31,7 +31,15 @@ from rapidfuzz.distance import OSA
 
 from faq.indic import detect_language
 from faq.model import FAQ, Entry
-from faq.text import STOPWORDS, english_words, is_english_word, is_everyday_word, words
+from faq.text import (
+    HINGLISH_MARK,
+    STOPWORDS,
+    english_words,
+    is_english_word,
+    is_everyday_word,
+    is_hindi_like,
+    words,
+)
 from faq.text import term as word_term
 from faq.urgent import UrgentScreen
 
@@ -245,16 +253,18 @@ class Matcher:
         """
         # In a Hindi or Hinglish question an unknown short word is far more likely Hindi
         # than an English typo: "neend" (sleep) is not "need".
+        # Nor is a Hindi word "corrected" into another Hindi word ("sambhav", possible,
+        # is not "samjhao", explain): Hindi spellings meet through their skeletons.
         hinglish = detect_language(text) in ("hi", "hinglish")
         corrected = [
-            w if hinglish and len(w) < 6 else self._correct(w)
+            self._correct(w) if not hinglish else self._correct_in_hinglish(w)
             for w in words(text)[:MAX_QUERY_WORDS]
         ]
         stems = self._synonyms.apply([_stem_word(w) for w in corrected])
         terms = list(dict.fromkeys(self._nearest_known(t) for t in stems))
         foreign = (
             frozenset(
-                self._synonyms.apply([_stem_word(w)])[0]
+                self._nearest_known(self._synonyms.apply([_stem_word(w)])[0])
                 for w in corrected
                 if len(w) >= 4
                 and w.isalpha()
@@ -264,6 +274,12 @@ class Matcher:
             - self._weights.keys()
         )
         return terms, foreign
+
+    def _correct_in_hinglish(self, word: str) -> str:
+        if len(word) < 6:
+            return word
+        corrected = self._correct(word)
+        return word if is_hindi_like(corrected) else corrected
 
     def _correct(self, word: str) -> str:
         """Fix a misspelling against the FAQ's own words; leave known and short words alone."""
@@ -290,14 +306,25 @@ class Matcher:
 
     def _nearest_known(self, term: str) -> str:
         """Join stems of one word family the stemmer leaves apart ("treatabl" -> "treat")."""
-        if term in self._known_terms or len(term) < 5:
+        # Hinglish skeletons are too short to join by prefix: "chhoot" (contagion) is
+        # not "chhutkara" (relief); their spellings meet through the skeleton itself.
+        if (
+            term in self._known_terms
+            or len(term) < 5
+            or term in STOPWORDS
+            or term.startswith(HINGLISH_MARK)
+        ):
             return term
         cached = self._prefix_cache.get(term)
         if cached is None:
             candidates = [
                 k
                 for k in self._known_terms
-                if len(k) >= 5 and (term.startswith(k) or k.startswith(term))
+                # never into a phrase's term: "kitna" (how much) is not "kitna_time"
+                if len(k) >= 5
+                and "_" not in k
+                and not k.startswith(HINGLISH_MARK)
+                and (term.startswith(k) or k.startswith(term))
             ]
             cached = min(candidates, key=lambda k: (abs(len(k) - len(term)), k), default=term)
             if len(self._prefix_cache) < 50_000:

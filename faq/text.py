@@ -81,7 +81,7 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
     men main mai aur or bhi ye yeh yah wo woh vo voh mera meri mere mujhe mujhko hum hame
     hamara hamari tum tumhe tumhara aap aapka aapki aapke apna apni apne kaise kese kaisa
     kaisi kyun kyu kyon kyo kiyu kab kitna kitne kitni koi kuch kisi kis kaun jo jab tab to
-    toh par pe na nahi nhi nahin nai mat ji haan han bhai yaar sir madam thoda bahut bohot
+    toh par pe na nahi nhi nahin nai mat ji haan han bhai yaar madam thoda bahut bohot
     bhot bahot sab sabhi ek raha rahi rahe gaya gayi gaye gya jata jati jate jaata jaati
     jaate karta karti karte kar karna karne karo kare kiya liye lie wala wali wale tha thi
     the hoga hogi honge sakta sakti sakte skta chahiye chahie batao bataye bataiye bataye
@@ -96,7 +96,7 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
 _HINGLISH_VERB_ROOTS = "le de aa ja mil rakh pad reh rah bol keh kah kar ho sak chah ban".split()
 _VERB_ENDINGS = (
     "", "na", "ne", "ni", "ta", "ti", "te", "ega", "egi", "enge", "unga", "ungi", "oge",
-    "ya", "yi", "ye", "o", "e", "i", "a", "kar", "ke", "iye", "ie", "iyega",
+    "ya", "yi", "ye", "o", "e", "i", "a", "u", "un", "oon", "kar", "ke", "iye", "ie", "iyega",
 )
 # Forms that are also English words ("mile", "sake", "hone") stay English.
 _ENGLISH_LOOKALIKES = frozenset("ban bane mile sake hone pad jane dee lee ".split())
@@ -191,7 +191,7 @@ _IY_BEFORE_VOWEL = re.compile(r"iy(?=[aeiou])")
 _HINDI_ENDINGS = (
     "wana", "wane", "wani", "wata", "wati", "wate", "waya",
     "enge", "unga", "ungi", "ega", "egi", "oge", "ta", "ti", "te", "na", "ni", "ne",
-    "iyon", "iyan", "yon", "yan", "on", "en",
+    "yon", "yan", "on", "en",
 )
 # Hinglish terms live apart from English stems: "aaram" (rest) must not meet "arm".
 HINGLISH_MARK = "hi:"
