@@ -257,11 +257,26 @@ class Matcher:
         # is not "samjhao", explain): Hindi spellings meet through their skeletons.
         hinglish = detect_language(text) in ("hi", "hinglish")
         corrected = [
-            self._correct(w) if not hinglish else self._correct_in_hinglish(w)
-            for w in words(text)[:MAX_QUERY_WORDS]
+            self._correct(w) if not hinglish else self._correct_in_hinglish(w, i)
+            for i, w in enumerate(words(text)[:MAX_QUERY_WORDS])
         ]
         stems = self._synonyms.apply([_stem_word(w) for w in corrected])
         terms = list(dict.fromkeys(self._nearest_known(t) for t in stems))
+        # A synonym group no entry uses names a topic the FAQ does not cover ("kitne ka",
+        # what it costs); so, in a Hindi or Hinglish question, does an unknown short
+        # word without a vowel: an abbreviation ("bp", "dbs"), not a Hindi word.
+        uncovered = {t for t in stems if t in self._synonyms.canonicals} - self._weights.keys()
+        if hinglish:
+            uncovered |= {
+                w
+                for w in corrected
+                if 2 <= len(w) <= 4
+                and w.isascii()
+                and w.isalpha()
+                and not set(w) & set("aeiou")
+                and w not in STOPWORDS
+                and w not in self._known_words
+            }
         foreign = (
             frozenset(
                 self._nearest_known(self._synonyms.apply([_stem_word(w)])[0])
@@ -272,10 +287,12 @@ class Matcher:
                 and not is_everyday_word(w)
             )
             - self._weights.keys()
-        )
+        ) | frozenset(uncovered)
         return terms, foreign
 
-    def _correct_in_hinglish(self, word: str) -> str:
+    def _correct_in_hinglish(self, word: str, position: int) -> str:
+        if word == "hi" and position > 0:
+            return "hee"  # in a Hindi sentence "hi" is the particle ही ("ek hi"), not hello
         if len(word) < 6:
             return word
         corrected = self._correct(word)
@@ -341,12 +358,14 @@ class _SynonymMap:
 
     def __init__(self, groups: tuple[tuple[str, ...], ...]) -> None:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self.canonicals: set[str] = set()
         for group in groups:
             stems = [tuple(_stem_word(w) for w in words(term)) for term in group]
             stems = [s for s in stems if s]
             if not stems:
                 continue
             canonical = "_".join(stems[0])
+            self.canonicals.add(canonical)
             for phrase in stems:
                 self._phrases[phrase[0]].append((phrase, canonical))
         for options in self._phrases.values():

@@ -88,7 +88,7 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
     bataen please abhi bas phir fir isme usme iska uska iski uski iske uske yaha yahan waha
     wahan kaha kahan kise kisko kisi kiski kiska jise jisko matlab baad baare saath
     sath liye lie pehle wagera li liya lia gai gayi dijiye dijie kijiye kijie lijiye
-    hei hein nahee kiyu kyoon
+    hei hein nahee kiyu kyoon hee ab hamesha itna itni itne utna jitna pata
     """.split()
 )
 # Everyday Hindi verbs ("lena", "milna", "kehna", ...) in every inflection: like "get",
@@ -189,7 +189,7 @@ _IY_BEFORE_VOWEL = re.compile(r"iy(?=[aeiou])")
 # Verb endings first ("-wana" makes a verb causative: "karwana" ~ "karna"), then the
 # plural and oblique endings of nouns ("dinon" ~ "din", "dawaiyan" ~ "dawai").
 _HINDI_ENDINGS = (
-    "wana", "wane", "wani", "wata", "wati", "wate", "waya",
+    "wana", "wane", "wani", "wata", "wati", "wate", "waya", "vana", "vane", "vani", "kar",
     "enge", "unga", "ungi", "ega", "egi", "oge", "ta", "ti", "te", "na", "ni", "ne",
     "yon", "yan", "on", "en",
 )
@@ -204,6 +204,7 @@ _NOT_VERB_FORMS = frozenset("galti galtiyan galtiyon rasta raasta ghanta ghante"
 @lru_cache(maxsize=65536)
 def hinglish_term(word: str) -> str:
     """The matcher's term for a Hinglish word: verb ending removed, spelling skeleton."""
+    word = _short_vowels(word)
     for ending in () if word in _NOT_VERB_FORMS else _HINDI_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             word = word[: -len(ending)]
@@ -257,15 +258,6 @@ def english_words() -> frozenset[str]:
 
 def is_english_word(word: str) -> bool:
     return word in english_words()
-
-
-@lru_cache(maxsize=1)
-def _common_short_english() -> frozenset[str]:
-    """Common three-letter English words ("eye", "arm", "job"): kept as English, while
-    rarer ones ("kyo", "nhi") are read as Hinglish. The frequency list is noisy at this
-    length, so only frequent words count."""
-    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(w for w, n in counts.items() if len(w) == 3 and w.isalpha() and n >= 5000)
 
 
 # Common Hindi words that are not stopwords: like an English dictionary word, an unknown

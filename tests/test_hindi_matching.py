@@ -122,3 +122,16 @@ def test_no_two_synonym_groups_share_a_matcher_term(matcher: Matcher) -> None:
             if owner.setdefault(key, number) != number:
                 clashes.append(f"{phrase!r} in group {number} and group {owner[key]}")
     assert not clashes, clashes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kya parkinson aur dystonia ek hi hai",  # "hi" here is the particle, not hello
+        "kya tension se bp badh jata hai",  # an abbreviation the FAQ does not know
+        "dystonia ke ilaj ka kharcha kitna hai",  # what it costs: no entry says
+    ],
+)
+def test_hinglish_look_alikes_get_no_confident_answer(matcher: Matcher, question: str) -> None:
+    """Questions that share words with an entry but ask something else are not answered."""
+    assert not isinstance(matcher.decide(question), Answer), matcher.decide(question)
