@@ -109,6 +109,16 @@ class Matcher:
         english_words()  # loaded now, not on the first patient's unusual word
         self._prefix_cache: dict[str, str] = {}
 
+        # English loanwords written in Devanagari ("अपॉइंटमेंट") join their English word,
+        # in phrasings and questions alike, when the spelling is that close.
+        self._english_by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(
+            {w for e in faq.entries for p in e.phrasings for w in words(p)}
+            | {w for group in faq.synonyms for term in group for w in words(term)}
+        ):
+            if len(w) >= 4 and w.isalpha() and not is_hindi_like(w):
+                self._english_by_initial[w[0]].append(w)
+        self._loanwords: dict[str, str] = {}
         entry_terms = [self._terms(p for p in entry.phrasings) for entry in faq.entries]
         self._known_terms = frozenset().union(*entry_terms) if entry_terms else frozenset()
         self._vocabulary = sorted(
@@ -239,7 +249,25 @@ class Matcher:
         return frozenset(t for p in phrasings for t in self._phrase_terms(p))
 
     def _phrase_terms(self, text: str) -> list[str]:
-        return self._synonyms.apply([_stem_word(w) for w in words(text)])
+        return self._synonyms.apply([_stem_word(self._loanword(w)) for w in words(text)])
+
+    def _loanword(self, word: str) -> str:
+        """The English word a romanised loanword spells ("riport" -> "report"), if any.
+
+        Only long words, and within one edit (two from nine letters): a looser match
+        turns Hindi words into English ones ("chehra" is not "cheers").
+        """
+        if len(word) < 6 or not is_hindi_like(word):
+            return word
+        found = self._loanwords.get(word)
+        if found is None:
+            max_edits = 1 if len(word) < 9 else 2
+            targets = self._english_by_initial.get(word[0], ())
+            best = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=max_edits)
+            found = best[0] if best else word
+            if len(self._loanwords) < 50_000:
+                self._loanwords[word] = found
+        return found
 
     def _query_terms(self, text: str) -> list[str]:
         return self._query(text)[0]
@@ -254,7 +282,8 @@ class Matcher:
         # In a Hindi or Hinglish question an unknown short word is far more likely Hindi
         # than an English typo: "neend" (sleep) is not "need".
         # Nor is a Hindi word "corrected" into another Hindi word ("sambhav", possible,
-        # is not "samjhao", explain): Hindi spellings meet through their skeletons.
+        # is not "samjhao", explain): Hindi spellings meet through their skeletons, and
+        # only close English loanwords are spelt the English way.
         hinglish = detect_language(text) in ("hi", "hinglish")
         corrected = [
             self._correct(w) if not hinglish else self._correct_in_hinglish(w, i)
@@ -293,10 +322,7 @@ class Matcher:
     def _correct_in_hinglish(self, word: str, position: int) -> str:
         if word == "hi" and position > 0:
             return "hee"  # in a Hindi sentence "hi" is the particle ही ("ek hi"), not hello
-        if len(word) < 6:
-            return word
-        corrected = self._correct(word)
-        return word if is_hindi_like(corrected) else corrected
+        return self._loanword(word)
 
     def _correct(self, word: str) -> str:
         """Fix a misspelling against the FAQ's own words; leave known and short words alone."""

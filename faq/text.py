@@ -93,10 +93,13 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
 )
 # Everyday Hindi verbs ("lena", "milna", "kehna", ...) in every inflection: like "get",
 # "go" or "tell", they say little about which question is asked.
-_HINGLISH_VERB_ROOTS = "le de aa ja mil rakh pad reh rah bol keh kah kar ho sak chah ban".split()
+_HINGLISH_VERB_ROOTS = """
+    le de aa ja mil rakh pad reh rah bol keh kah kar ho sak chah ban bata
+""".split()
 _VERB_ENDINGS = (
     "", "na", "ne", "ni", "ta", "ti", "te", "ega", "egi", "enge", "unga", "ungi", "oge",
     "ya", "yi", "ye", "o", "e", "i", "a", "u", "un", "oon", "kar", "ke", "iye", "ie", "iyega",
+    "aie", "aiye", "en",
 )
 # Forms that are also English words ("mile", "sake", "hone") stay English.
 _ENGLISH_LOOKALIKES = frozenset("ban bane mile sake hone pad jane dee lee ".split())

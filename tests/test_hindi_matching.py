@@ -135,3 +135,15 @@ def test_no_two_synonym_groups_share_a_matcher_term(matcher: Matcher) -> None:
 def test_hinglish_look_alikes_get_no_confident_answer(matcher: Matcher, question: str) -> None:
     """Questions that share words with an entry but ask something else are not answered."""
     assert not isinstance(matcher.decide(question), Answer), matcher.decide(question)
+
+
+def test_english_loanwords_in_devanagari_meet_their_english_word(matcher: Matcher) -> None:
+    """"अपॉइंटमेंट" and "रिपोर्ट" are the FAQ's "appointment" and "report"."""
+    assert "appoint" in matcher.query_terms("अपॉइंटमेंट")
+    assert matcher.query_terms("रिपोर्ट") == matcher.query_terms("report")
+
+
+def test_hindi_words_are_not_taken_for_english_look_alikes(matcher: Matcher) -> None:
+    """Close spellings are not enough: "chehra" (face) is not "cheers"."""
+    assert matcher.query_terms("chehra") == matcher.query_terms("face")
+    assert matcher.query_terms("chinta") != matcher.query_terms("chin")
