@@ -306,18 +306,16 @@ class Matcher:
                 and w not in STOPWORDS
                 and w not in self._known_words
             }
-        foreign = (
-            frozenset(
-                self._nearest_known(self._synonyms.apply([_stem_word(w)])[0])
-                for w in corrected
-                if len(w) >= 4
-                and w.isalpha()
-                and w not in self._known_words
-                and not is_everyday_word(w)
-            )
-            - self._weights.keys()
-        ) | frozenset(uncovered)
-        return terms, foreign
+        kept = set(stems)
+        foreign = set(uncovered)
+        for w in corrected:
+            if len(w) < 4 or not w.isalpha() or w in self._known_words or is_everyday_word(w):
+                continue
+            single = self._synonyms.apply([_stem_word(w)])[0]
+            # a word inside a phrase of a synonym group ("jaan bujh") is not unknown
+            if single in kept and self._nearest_known(single) not in self._weights:
+                foreign.add(self._nearest_known(single))
+        return terms, frozenset(foreign)
 
     def _correct_in_hinglish(self, word: str, position: int) -> str:
         if word == "hi" and position > 0:

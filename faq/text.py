@@ -88,7 +88,8 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
     bataen please abhi bas phir fir isme usme iska uska iski uski iske uske yaha yahan waha
     wahan kaha kahan kise kisko kisi kiski kiska jise jisko matlab baad baare saath
     sath liye lie pehle wagera li liya lia gai gayi dijiye dijie kijiye kijie lijiye
-    hei hein nahee kiyu kyoon hee ab hamesha itna itni itne utna jitna pata
+    hei hein nahee kiyu kyoon hee ab hamesha itna itni itne utna jitna pata aisa aisi aise
+    waisa waisi waise jaisa jaisi jaise sambhav mumkin
     """.split()
 )
 # Everyday Hindi verbs ("lena", "milna", "kehna", ...) in every inflection: like "get",
@@ -112,9 +113,9 @@ _SHORT = {"a": "a", "e": "i", "i": "i", "o": "u", "u": "u"}
 
 
 def _short_vowels(word: str) -> str:
-    """Long vowels written short, as Devanagari's loose spelling and typists differ:
-    "bataao" ~ "batao", "theek" ~ "thik"."""
-    return _LONG_VOWEL.sub(lambda m: _SHORT[m[0][0]], word)
+    """Long vowels written short and "w" as "v", as Devanagari's loose spelling and
+    typists differ: "bataao" ~ "batao", "vaale" ~ "wale"."""
+    return _LONG_VOWEL.sub(lambda m: _SHORT[m[0][0]], word).replace("w", "v")
 
 
 _HINGLISH_STOPWORDS = _HINGLISH_STOPWORDS | frozenset(map(_short_vowels, _HINGLISH_STOPWORDS))

@@ -3,7 +3,10 @@
 tests/data/dev-questions.tsv is the set the thresholds were calibrated on;
 tests/data/holdout-questions.tsv was written independently and is only measured here;
 tests/data/dev-hindi-hinglish.tsv asks the same kinds of question in Hindi (Devanagari)
-and Hinglish, written before the FAQ had its Hindi phrasings.
+and Hinglish, written before the FAQ had its Hindi phrasings; tests/data/more-hindi-
+hinglish.tsv is a second batch written after the first round of Hindi matching work,
+heavier on look-alikes (medicines, heredity, costs, other conditions), to check that
+the matching generalises; only general fixes were made from it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ DATA = Path(__file__).parent / "data"
 DEV = DATA / "dev-questions.tsv"
 HOLDOUT = DATA / "holdout-questions.tsv"
 HINDI = DATA / "dev-hindi-hinglish.tsv"
+MORE_HINDI = DATA / "more-hindi-hinglish.tsv"
 
 # Holdout in-scope "answered right" was 74.5% when these tests were written; the floor is
 # that minus five points, so a real regression fails but ordinary tuning does not.
@@ -152,6 +156,17 @@ def test_hindi_urgent_messages_are_all_caught_without_false_alarms(hindi: Report
     assert hindi.false_urgent == 0, misses(hindi, "control")
 
 
+def test_second_hindi_batch_gets_few_wrong_answers_and_the_right_suggestions(
+    matcher: Matcher,
+) -> None:
+    """The second batch, mostly look-alikes, is held to the safety targets."""
+    more = evaluate(matcher, read_cases(MORE_HINDI))
+    print("\n".join(more.summary_lines()))
+    assert more.wrong_confident <= 2.0, wrong_answers(more)
+    assert more.out_of_scope_abstained >= 90.0, misses(more, "oos")
+    assert more.in_scope_right_or_suggested >= 90.0, misses(more, "in")
+
+
 # -- no question set leaks into the FAQ -------------------------------------------------
 
 
@@ -179,7 +194,7 @@ def _verbatim_alternates(faq: FAQ, path: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", [DEV, HINDI], ids=["dev", "hindi"])
+@pytest.mark.parametrize("path", [DEV, HINDI, MORE_HINDI], ids=["dev", "hindi", "more-hindi"])
 def test_no_dev_question_was_pasted_into_the_faq(faq: FAQ, path: Path) -> None:
     leaks = _verbatim_alternates(faq, path)
     assert not leaks, f"{len(leaks)} verbatim:\n" + "\n".join(leaks)
@@ -209,7 +224,10 @@ def test_self_test_runs_on_the_shipped_faq_and_only_warns(matcher: Matcher) -> N
         assert problem.message.startswith("phrasing ")
 
 
-def test_no_hindi_question_was_pasted_into_the_faq_in_any_script_or_spelling(faq: FAQ) -> None:
+@pytest.mark.parametrize("path", [HINDI, MORE_HINDI], ids=["hindi", "more-hindi"])
+def test_no_hindi_question_was_pasted_into_the_faq_in_any_script_or_spelling(
+    faq: FAQ, path: Path
+) -> None:
     """A Hindi question is not an FAQ phrasing in the other script or another spelling."""
 
     def key(text: str) -> str:
@@ -217,8 +235,8 @@ def test_no_hindi_question_was_pasted_into_the_faq_in_any_script_or_spelling(faq
 
     alternates = {key(a): e.id for e in faq.entries for a in e.alternates}
     leaks = [
-        f"{HINDI.name}:{c.line}: {c.question!r} is an alternate of {alternates[key(c.question)]}"
-        for c in read_cases(HINDI)
+        f"{path.name}:{c.line}: {c.question!r} is an alternate of {alternates[key(c.question)]}"
+        for c in read_cases(path)
         if key(c.question) in alternates and len(key(c.question).split()) > 2
     ]
     assert not leaks, "\n".join(leaks)
