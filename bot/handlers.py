@@ -23,6 +23,7 @@ from bot.recorder import QueuedRecorder
 from bot.render import keyboard, render_html
 from bot.replies import Reply
 from bot.settings import Settings
+from faq.indic import detect_language
 from faq.limits import MESSAGE_LIMIT
 from faq.live import ReloadResult
 from faq.matcher import Urgent
@@ -86,7 +87,7 @@ async def reply_if_urgent(message: Message, context: Context, text: str) -> bool
     conv = conversation(context)
     if conv.knowledge.matcher.urgent_rule(text) is None:
         return False
-    await send_reply(message, replies.urgent_reply(conv.knowledge.faq))
+    await send_reply(message, replies.urgent_reply(conv.knowledge.faq, detect_language(text)))
     return True
 
 
@@ -231,7 +232,7 @@ async def answer_text(message: Message, context: Context, user: User | None, tex
     # always gets through, also when typed in pieces over a few messages.
     decision = conv.decide(text)
     if not isinstance(decision, Urgent) and conv.knowledge.matcher.urgent_rule(so_far):
-        decision = Urgent("across recent messages")
+        decision = Urgent("across recent messages", detect_language(so_far))
     if not isinstance(decision, Urgent):
         flood: FloodGate = context.bot_data["flood"]
         verdict = flood.check(key)

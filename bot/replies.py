@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from faq.indic import Language
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent
-from faq.model import FAQ, Entry, split_paragraphs
+from faq.model import CONTACT_PLACEHOLDER, FAQ, Entry, split_paragraphs
 
 BlockKind = Literal["title", "text", "sources", "note"]
 ReplyKind = Literal["urgent", "answer", "clarify", "none", "info"]
@@ -68,8 +69,46 @@ def answer_reply(faq: FAQ, entry: Entry, *, feedback: bool = True) -> Reply:
     return Reply("answer", tuple(blocks), tuple(rows), entry.id)
 
 
-def urgent_reply(faq: FAQ) -> Reply:
-    return Reply("urgent", _text(faq.fill(faq.urgent_message)))
+def urgent_reply(faq: FAQ, language: Language = "en") -> Reply:
+    """The urgent-care reply. To a Hindi or Hinglish message it is in Hindi first, then in
+    English, so whoever is nearby and reads only one of them still sees it; to a message
+    in another script, English then Hindi; otherwise English only."""
+    english = _text(faq.fill(faq.urgent_message))
+    hindi = _hindi_text(faq, "urgent_message")
+    if language in ("hi", "hinglish") and hindi:
+        return Reply("urgent", (*hindi, *english))
+    if language == "other" and hindi:
+        return Reply("urgent", (*english, *hindi))
+    return Reply("urgent", english)
+
+
+OTHER_SCRIPT_NOTE = (
+    "I can read English and Hindi (also Hindi typed in English letters). Please write "
+    "your question in one of them.\n\n"
+    "In an emergency, call 112. If you are having thoughts of suicide or self-harm, call "
+    "Tele-MANAS on 14416 (free, 24x7)."
+)
+
+
+def other_script_reply(faq: FAQ) -> Reply:
+    """To a message in a script the bot cannot read: which languages it reads, in English
+    and Hindi, always with the emergency numbers."""
+    hindi = _hindi_text(faq, "other_script_note")
+    return Reply("none", (*_text(OTHER_SCRIPT_NOTE), *hindi), ((Button("Browse topics", TOPICS),),))
+
+
+def _hindi_text(faq: FAQ, key: str) -> tuple[Block, ...]:
+    """A fixed text from the Hindi wording file, `{contact}` filled in; () if it has none."""
+    translation = faq.translations.get("hi")
+    text = translation.text(key) if translation is not None else None
+    if text is None or translation is None:
+        return ()
+    contact = (
+        faq.clinic.contact_text
+        if faq.clinic.contact_lines
+        else translation.text("contact_missing") or faq.clinic.contact_missing
+    )
+    return _text(text.replace(CONTACT_PLACEHOLDER, contact))
 
 
 def clarify_reply(faq: FAQ, candidates: tuple[Match, ...]) -> Reply:
@@ -96,12 +135,14 @@ def fallback_reply(faq: FAQ) -> Reply:
 def reply_for(faq: FAQ, decision: Decision) -> Reply:
     """The reply to a patient's free-text message, given the matcher's decision."""
     if isinstance(decision, Urgent):
-        return urgent_reply(faq)
+        return urgent_reply(faq, decision.language)
     if isinstance(decision, Answer):
         return answer_reply(faq, decision.match.entry)
     if isinstance(decision, Clarify):
         return clarify_reply(faq, decision.candidates)
     assert isinstance(decision, NoMatch)
+    if decision.unread_script:
+        return other_script_reply(faq)
     return fallback_reply(faq)
 
 

@@ -81,6 +81,11 @@ def _script_of_char(ch: str) -> Script | None:
 def script_counts(text: str) -> Counter[Script]:
     """How many letters (and combining signs) of each script `text` has."""
     counts: Counter[Script] = Counter()
+    if text.isascii():  # the common case, without a per-character Unicode lookup
+        letters = sum(ch.isalpha() for ch in text)
+        if letters:
+            counts[Script.LATIN] = letters
+        return counts
     for ch in text:
         script = _script_of_char(ch)
         if script is not None:
@@ -385,6 +390,7 @@ def hinglish_skeleton(word: str) -> str:
     s = re.sub(r"(?<=[bcdfgjklmnpqrstvxy])h+", "", s)
     for old, new in _VOWEL_MAPS:
         s = s.replace(old, new)
+    s = re.sub(r"(.)\1+", r"\1", s)  # "sunn"/"sun", "dikkat"/"dikat"
     first, rest = s[0], s[1:]
     # a nasal "n" before a consonant (saans/saas) or ending a word after i, e, u, o
     # (nahin/nahi, mein/me, hoon/hu) is often not typed at all
@@ -422,6 +428,7 @@ _HINGLISH_CUES = frozenset(
     wala wali wale abhi ab kal aaj yaha yahan waha wahan agar toh phir fir
     dard dawai dawa bimari pareshan pareshani dikkat takleef taklif ilaj ilaaj
     chahta chahti chahiye chaiye batao bataiye bataye samajh pata
+    ne maine usne unhone humne tumne liya liye diya diye saath sath jaldi
     """.split()
 )
 

@@ -33,7 +33,7 @@ from faq.model import (
 )
 from faq.problems import FAQError, Problem, Severity
 from faq.text import words
-from faq.urgent import compile_pattern
+from faq.urgent import compile_pattern, phrase_problem, phrase_warnings
 
 DEFAULT_FAQ_PATH = Path(__file__).parent / "data" / "faq.yaml"
 MIN_ALTERNATES = 8
@@ -448,21 +448,56 @@ class _Parser:
         return message, tuple(rules)
 
     def _urgent_rule(self, node: yaml.Node) -> UrgentRule | None:
-        fields = self.mapping(node, "an urgent rule", ("name", "any"), ("all_of",))
+        """A rule has English regular expressions (`any`, `all_of`), Hinglish phrases
+        (`hinglish`, `hinglish_with`, `hinglish_unless`), or both."""
+        keys = ("any", "all_of", "hinglish", "hinglish_with", "hinglish_unless")
+        fields = self.mapping(node, "an urgent rule", ("name",), keys)
         if fields is None:
             return None
         name = self.string(fields["name"], "urgent rule name") if "name" in fields else None
-        any_of = [self._pattern(n, p) for n, p in self.string_list(fields, "any")]
-        all_of = [self._pattern(n, p) for n, p in self.string_list(fields, "all_of")]
-        if "any" in fields and not any_of:
-            self.report(fields["any"], "an urgent rule needs at least one pattern under 'any'")
-        if name is None or not any_of or None in any_of or None in all_of:
+        found: dict[str, list[str | None]] = {
+            key: [
+                (self._phrase if key.startswith("hinglish") else self._pattern)(n, p)
+                for n, p in self.string_list(fields, key)
+            ]
+            for key in keys
+        }
+        for key in ("any", "hinglish"):
+            if key in fields and not found[key]:
+                self.report(fields[key], f"an urgent rule needs at least one item under '{key}'")
+        if not found["any"] and not found["hinglish"]:
+            if "any" not in fields and "hinglish" not in fields:
+                self.report(
+                    node,
+                    "an urgent rule needs patterns under 'any' or phrases under 'hinglish'",
+                    "copy the layout of the rule above it",
+                )
             return None
+        if name is None or any(None in items for items in found.values()):
+            return None
+        kept = {key: tuple(p for p in items if p) for key, items in found.items()}
         return UrgentRule(
             name=name,
-            any=tuple(p for p in any_of if p),
-            all_of=tuple(p for p in all_of if p),
+            any=kept["any"],
+            all_of=kept["all_of"],
+            hinglish=kept["hinglish"],
+            hinglish_with=kept["hinglish_with"],
+            hinglish_unless=kept["hinglish_unless"],
         )
+
+    def _phrase(self, node: yaml.Node, phrase: str) -> str | None:
+        problem = phrase_problem(phrase)
+        if problem is not None:
+            self.report(node, f"unusable Hinglish phrase: {problem}")
+            return None
+        for warning in phrase_warnings(phrase):
+            self.report(
+                node,
+                warning,
+                "leave it out, or write the words apart ('kha ke')",
+                severity="warning",
+            )
+        return phrase
 
     def _pattern(self, node: yaml.Node, pattern: str) -> str | None:
         if any(mark in pattern for mark in "'’‘"):

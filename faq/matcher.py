@@ -29,7 +29,7 @@ from typing import ClassVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from faq.indic import detect_language
+from faq.indic import Language, detect_language
 from faq.model import FAQ, Entry
 from faq.text import (
     HINGLISH_MARK,
@@ -65,6 +65,8 @@ class Match:
 @dataclass(frozen=True)
 class Urgent:
     rule: str
+    # the message's language, so the urgent reply can lead with Hindi for a Hindi reader
+    language: Language = "en"
     kind: ClassVar[str] = "urgent"
 
 
@@ -84,6 +86,9 @@ class Clarify:
 @dataclass(frozen=True)
 class NoMatch:
     nearest: tuple[Match, ...] = ()
+    # written in a script the bot cannot read (Tamil, Bengali, Urdu, ...): the reply says
+    # which languages it reads instead of the usual fallback
+    unread_script: bool = False
     kind: ClassVar[str] = "none"
 
 
@@ -165,9 +170,14 @@ class Matcher:
 
     def decide(self, text: str, *, held_out: tuple[str, int] | None = None) -> Decision:
         """The decision for `text`. `held_out` ignores one phrasing (entry id, number)."""
-        rule = self._urgent.check(text)
-        if rule is not None:
-            return Urgent(rule)
+        hit = self._urgent.screen(text)
+        if hit is not None:
+            language = detect_language(text)
+            if language == "en" and hit.by_hinglish and _has_non_english_word(text):
+                language = "hinglish"  # Hindi words tripped it, so Hindi leads the reply
+            return Urgent(hit.rule, language)
+        if not text.isascii() and detect_language(text) == "other":
+            return NoMatch(unread_script=True)
         terms, unknown_names = self._query(text)
         ranked = self._rank(terms, held_out, MAX_SUGGESTIONS + 1)
         t = self.faq.thresholds
@@ -419,6 +429,10 @@ def matcher_for(faq: FAQ) -> Matcher:
     if found is None:
         found = _MATCHERS[faq] = Matcher(faq)
     return found
+
+
+def _has_non_english_word(text: str) -> bool:
+    return any(len(w) >= 4 and w.isalpha() and not is_english_word(w) for w in words(text))
 
 
 def decide(faq: FAQ, text: str) -> Decision:

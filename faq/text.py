@@ -160,11 +160,35 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out)).casefold()
 
 
+# Invisible characters that are word breaks when they sit between words: zero-width space,
+# word joiner, soft hyphen, byte-order mark, direction marks, Mongolian vowel separator.
+_INVISIBLE_BREAKS = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff\u200e\u200f\u180e"), " ")
+# ZWNJ and ZWJ choose glyph shapes inside Indian-script (and Arabic-script) words, where
+# they are part of the spelling; between Latin letters they only hide a word break.
+_JOINERS = re.compile(r"[\u200c\u200d]+")
+_JOINING_SCRIPTS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u0900-\u0dff]")
+
+
+def break_invisible(text: str) -> str:
+    """Invisible separators as spaces, so "i\u200bcant\u200bbreathe" reads as three words,
+    while ZWJ/ZWNJ inside a Devanagari (or other Indian-script) word are simply dropped."""
+    if text.isascii():
+        return text
+
+    def joiner(m: re.Match[str]) -> str:
+        before = text[m.start() - 1 : m.start()]
+        after = text[m.end() : m.end() + 1]
+        return "" if _JOINING_SCRIPTS.match(before) or _JOINING_SCRIPTS.match(after) else " "
+
+    return _JOINERS.sub(joiner, text).translate(_INVISIBLE_BREAKS)
+
+
 def screen_form(text: str) -> str:
     """The form the urgent screen reads: folded, apostrophes removed, and every run of
-    punctuation, emoji and spaces made one space, so "I can't... breathe", "cant, breathe"
-    and "can't 😭 breathe" all read "i cant breathe"."""
-    folded = fold(text).translate(_APOSTROPHES)
+    punctuation, emoji, invisible separators and spaces made one space, so "I can't...
+    breathe", "cant, breathe", "can't 😭 breathe" and "i\u200bcant\u200bbreathe" all read
+    "i cant breathe"."""
+    folded = fold(break_invisible(text)).translate(_APOSTROPHES)
     kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in folded)
     return _SPACE.sub(" ", kept).strip()
 

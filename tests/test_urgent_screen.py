@@ -54,6 +54,12 @@ EMERGENCIES = [
     "my lips and tongue are swelling after the injection",
     "my eyes rolled up and are stuck after starting new tablets",
     "my whole body is twisting and i cant stop it, please help",
+    # once answered "I don't have an answer": Hindi, Hinglish, zero-width separators
+    "सांस लेने में बहुत तकलीफ हो रही है",
+    "papa ko daura pad raha hai aur muh se jhaag",
+    "kal se khana nigal nahi pa raha",
+    "mujhe saans lene mein dikkat ho rahi hai",
+    "i\u200bcant\u200bbreathe",
 ]
 
 CONTROLS = [
@@ -68,6 +74,15 @@ CONTROLS = [
     "a stroke of luck",
     "why wont my neck stop pulling",
     "my breathing exercises help",
+    "dard jaan le raha hai",
+    "hasi se mar gaya",
+    "hans hans ke mar gaye",
+    "saans ki exercise",
+    "pranayam se aaram milta hai",
+    "pichle hafte bukhar tha",
+    "tablets ke baad neend aati hai",
+    "dam ghut raha hai is naukri mein",
+    "kya main dystonia se mar jaunga",
 ]
 
 
