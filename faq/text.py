@@ -89,7 +89,7 @@ _HINGLISH_FUNCTION_WORDS = frozenset(
     wahan kaha kahan kise kisko kisi kiski kiska jise jisko matlab baad baare saath
     sath liye lie pehle wagera li liya lia gai gayi dijiye dijie kijiye kijie lijiye
     hei hein nahee kiyu kyoon hee ab hamesha itna itni itne utna jitna pata aisa aisi aise
-    waisa waisi waise jaisa jaisi jaise sambhav mumkin
+    waisa waisi waise jaisa jaisi jaise sambhav mumkin asal asli aakhir naam
     """.split()
 )
 # Everyday Hindi verbs ("lena", "milna", "kehna", ...) in every inflection: like "get",
