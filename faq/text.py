@@ -118,10 +118,12 @@ def _short_vowels(word: str) -> str:
     return _LONG_VOWEL.sub(lambda m: _SHORT[m[0][0]], word).replace("w", "v")
 
 
-_HINGLISH_STOPWORDS = _HINGLISH_STOPWORDS | frozenset(map(_short_vowels, _HINGLISH_STOPWORDS))
+_HINGLISH_STOPWORDS = (
+    _HINGLISH_STOPWORDS | frozenset(map(_short_vowels, _HINGLISH_STOPWORDS))
+) - frozenset({"huge"})  # "hooge" (you will be) written short is an English word
 # Spellings of one function word become one term, so a phrase in a synonym group
 # ("kyu hota", why does it happen) needs writing once. "aap" and "tum" are "you",
-# so "kya aap doctor ho" meets "are you a doctor".
+# "kahan" "where", so "kya aap doctor ho" meets "are you a doctor".
 _STOPWORD_ALIASES = {
     **dict.fromkeys("kyun kyon kyo kiyu kyoon".split(), "kyu"),
     **dict.fromkeys("hain h hy hei hein".split(), "hai"),
@@ -129,6 +131,8 @@ _STOPWORD_ALIASES = {
     **dict.fromkeys("hoti hote".split(), "hota"),
     **dict.fromkeys("hui hue".split(), "hua"),
     **dict.fromkeys("aap aapko tum tumhe tu".split(), "you"),
+    **dict.fromkeys("kahan kaha".split(), "where"),
+    **dict.fromkeys("kab".split(), "when"),
 }
 STOPWORDS = _ENGLISH_STOPWORDS | _HINGLISH_STOPWORDS
 
