@@ -311,6 +311,7 @@ _WORD_ALIASES = {
     "nahin": "nahi",
     "na": "na",
     "h": "hai",
+    "m": "mein",
     "hy": "hai",
     "hora": "ho raha",
     "hori": "ho rahi",
@@ -378,6 +379,7 @@ def hinglish_skeleton(word: str) -> str:
     latin = _NON_WORD.sub("", ascii_only)
     if not latin:
         return ""
+    latin = re.sub(r"(.)\1{2,}", r"\1\1", latin)  # stretched for emphasis: "khooon", "nahiii"
     alias = _WORD_ALIASES.get(latin)
     if alias is not None and alias != latin:
         return " ".join(hinglish_skeleton(part) for part in alias.split())

@@ -83,6 +83,16 @@ CONTROLS = [
     "tablets ke baad neend aati hai",
     "dam ghut raha hai is naukri mein",
     "kya main dystonia se mar jaunga",
+    # English that the Hindi/Hinglish phrases must leave alone
+    "deep breathing helps my tremor problem",
+    "i drink tap water and my neck is stiff",
+    "my neck twists continuously when i walk",
+    "my whole body twists when i walk",
+    "chest xray normal no pain",
+    "i swallow my saliva a lot is that a dystonia problem",
+    "does breathing technique help my neck problem",
+    "so the problem is my neck",
+    "my boss is very supportive",
 ]
 
 
