@@ -31,7 +31,16 @@ from rapidfuzz.distance import OSA
 
 from faq.indic import Language, detect_language
 from faq.model import FAQ, Entry
-from faq.text import STOPWORDS, english_words, is_english_word, stem, words
+from faq.text import (
+    HINGLISH_MARK,
+    STOPWORDS,
+    english_words,
+    is_english_word,
+    is_everyday_word,
+    is_hindi_like,
+    words,
+)
+from faq.text import term as word_term
 from faq.urgent import UrgentScreen
 
 # A chat question longer than this is a paste, not a question; its start decides.
@@ -105,6 +114,16 @@ class Matcher:
         english_words()  # loaded now, not on the first patient's unusual word
         self._prefix_cache: dict[str, str] = {}
 
+        # English loanwords written in Devanagari ("अपॉइंटमेंट") join their English word,
+        # in phrasings and questions alike, when the spelling is that close.
+        self._english_by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(
+            {w for e in faq.entries for p in e.phrasings for w in words(p)}
+            | {w for group in faq.synonyms for term in group for w in words(term)}
+        ):
+            if len(w) >= 4 and w.isalpha() and not is_hindi_like(w):
+                self._english_by_initial[w[0]].append(w)
+        self._loanwords: dict[str, str] = {}
         entry_terms = [self._terms(p for p in entry.phrasings) for entry in faq.entries]
         self._known_terms = frozenset().union(*entry_terms) if entry_terms else frozenset()
         self._vocabulary = sorted(
@@ -247,7 +266,25 @@ class Matcher:
         return frozenset(t for p in phrasings for t in self._phrase_terms(p))
 
     def _phrase_terms(self, text: str) -> list[str]:
-        return self._synonyms.apply([_stem_word(w) for w in words(text)])
+        return self._synonyms.apply([_stem_word(self._loanword(w)) for w in words(text)])
+
+    def _loanword(self, word: str) -> str:
+        """The English word a romanised loanword spells ("riport" -> "report"), if any.
+
+        Only long words, and within one edit (two from nine letters): a looser match
+        turns Hindi words into English ones ("chehra" is not "cheers").
+        """
+        if len(word) < 6 or not is_hindi_like(word):
+            return word
+        found = self._loanwords.get(word)
+        if found is None:
+            max_edits = 1 if len(word) < 9 else 2
+            targets = self._english_by_initial.get(word[0], ())
+            best = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=max_edits)
+            found = best[0] if best else word
+            if len(self._loanwords) < 50_000:
+                self._loanwords[word] = found
+        return found
 
     def _query_terms(self, text: str) -> list[str]:
         return self._query(text)[0]
@@ -259,21 +296,48 @@ class Matcher:
         a procedure or a name the FAQ does not cover, unlike an unknown everyday word
         ("husband", "meetings") that only adds context.
         """
-        corrected = [self._correct(w) for w in words(text)[:MAX_QUERY_WORDS]]
+        # In a Hindi or Hinglish question an unknown short word is far more likely Hindi
+        # than an English typo: "neend" (sleep) is not "need".
+        # Nor is a Hindi word "corrected" into another Hindi word ("sambhav", possible,
+        # is not "samjhao", explain): Hindi spellings meet through their skeletons, and
+        # only close English loanwords are spelt the English way.
+        hinglish = detect_language(text) in ("hi", "hinglish")
+        corrected = [
+            self._correct(w) if not hinglish else self._correct_in_hinglish(w, i)
+            for i, w in enumerate(words(text)[:MAX_QUERY_WORDS])
+        ]
         stems = self._synonyms.apply([_stem_word(w) for w in corrected])
         terms = list(dict.fromkeys(self._nearest_known(t) for t in stems))
-        foreign = (
-            frozenset(
-                _stem_word(w)
+        # A synonym group no entry uses names a topic the FAQ does not cover ("kitne ka",
+        # what it costs); so, in a Hindi or Hinglish question, does an unknown short
+        # word without a vowel: an abbreviation ("bp", "dbs"), not a Hindi word.
+        uncovered = {t for t in stems if t in self._synonyms.canonicals} - self._weights.keys()
+        if hinglish:
+            uncovered |= {
+                w
                 for w in corrected
-                if len(w) >= 4
+                if 2 <= len(w) <= 4
+                and w.isascii()
                 and w.isalpha()
+                and not set(w) & set("aeiou")
+                and w not in STOPWORDS
                 and w not in self._known_words
-                and not is_english_word(w)
-            )
-            - self._weights.keys()
-        )
-        return terms, foreign
+            }
+        kept = set(stems)
+        foreign = set(uncovered)
+        for w in corrected:
+            if len(w) < 4 or not w.isalpha() or w in self._known_words or is_everyday_word(w):
+                continue
+            single = self._synonyms.apply([_stem_word(w)])[0]
+            # a word inside a phrase of a synonym group ("jaan bujh") is not unknown
+            if single in kept and self._nearest_known(single) not in self._weights:
+                foreign.add(self._nearest_known(single))
+        return terms, frozenset(foreign)
+
+    def _correct_in_hinglish(self, word: str, position: int) -> str:
+        if word == "hi" and position > 0:
+            return "hee"  # in a Hindi sentence "hi" is the particle ही ("ek hi"), not hello
+        return self._loanword(word)
 
     def _correct(self, word: str) -> str:
         """Fix a misspelling against the FAQ's own words; leave known and short words alone."""
@@ -300,14 +364,25 @@ class Matcher:
 
     def _nearest_known(self, term: str) -> str:
         """Join stems of one word family the stemmer leaves apart ("treatabl" -> "treat")."""
-        if term in self._known_terms or len(term) < 5:
+        # Hinglish skeletons are too short to join by prefix: "chhoot" (contagion) is
+        # not "chhutkara" (relief); their spellings meet through the skeleton itself.
+        if (
+            term in self._known_terms
+            or len(term) < 5
+            or term in STOPWORDS
+            or term.startswith(HINGLISH_MARK)
+        ):
             return term
         cached = self._prefix_cache.get(term)
         if cached is None:
             candidates = [
                 k
                 for k in self._known_terms
-                if len(k) >= 5 and (term.startswith(k) or k.startswith(term))
+                # never into a phrase's term: "kitna" (how much) is not "kitna_time"
+                if len(k) >= 5
+                and "_" not in k
+                and not k.startswith(HINGLISH_MARK)
+                and (term.startswith(k) or k.startswith(term))
             ]
             cached = min(candidates, key=lambda k: (abs(len(k) - len(term)), k), default=term)
             if len(self._prefix_cache) < 50_000:
@@ -316,7 +391,7 @@ class Matcher:
 
 
 def _stem_word(word: str) -> str:
-    return stem(word) if word.isalpha() else word
+    return word_term(word)
 
 
 class _SynonymMap:
@@ -324,12 +399,14 @@ class _SynonymMap:
 
     def __init__(self, groups: tuple[tuple[str, ...], ...]) -> None:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self.canonicals: set[str] = set()
         for group in groups:
             stems = [tuple(_stem_word(w) for w in words(term)) for term in group]
             stems = [s for s in stems if s]
             if not stems:
                 continue
             canonical = "_".join(stems[0])
+            self.canonicals.add(canonical)
             for phrase in stems:
                 self._phrases[phrase[0]].append((phrase, canonical))
         for options in self._phrases.values():

@@ -9,6 +9,8 @@ from functools import lru_cache
 import snowballstemmer
 from spellchecker import SpellChecker
 
+from faq.indic import hinglish_skeleton, to_latin
+
 # Patients rarely type apostrophes, so contractions are expanded from their bare form
 # (after apostrophes are dropped): "can't", "cant" and "cannot" all become "can not".
 _CONTRACTIONS: dict[str, tuple[str, ...]] = {
@@ -57,7 +59,7 @@ _CONTRACTIONS: dict[str, tuple[str, ...]] = {
 
 # Function words carry little meaning on their own; they are down-weighted, never dropped,
 # because some questions ("who are you?") consist of nothing else.
-STOPWORDS = frozenset(
+_ENGLISH_STOPWORDS = frozenset(
     """
     a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for
@@ -70,15 +72,76 @@ STOPWORDS = frozenset(
     thing things something anything way much many even still ever always actually maybe
     tell know want like bit good great nice fine well
     """.split()
-    # Hinglish function words ("dystonia kya hai", "stress se badhta hai kya")
-    + """
-    kya hai hain ho hota hoti hote ka ki ke ko se me mein aur bhi ye yeh wo woh mera meri
-    mere mujhe kaise kyun kyu kab kitna kitne kitni koi
+)
+# Hinglish function words ("dystonia kya hai", "stress se badhta hai kya"), with the
+# spellings people type ("kyu", "kyun", "kyon"; "nahi", "nhi").
+_HINGLISH_FUNCTION_WORDS = frozenset(
+    """
+    kya kia hai h he hain hein hy ho hota hoti hote hua hui hue hu hoon ka ki ke ko se me mein
+    men main mai aur or bhi ye yeh yah wo woh vo voh mera meri mere mujhe mujhko hum hame
+    hamara hamari tum tumhe tumhara aap aapka aapki aapke apna apni apne kaise kese kaisa
+    kaisi kyun kyu kyon kyo kiyu kab kitna kitne kitni koi kuch kisi kis kaun jo jab tab to
+    toh par pe na nahi nhi nahin nai mat ji haan han bhai yaar madam thoda bahut bohot
+    bhot bahot sab sabhi ek raha rahi rahe gaya gayi gaye gya jata jati jate jaata jaati
+    jaate karta karti karte kar karna karne karo kare kiya liye lie wala wali wale tha thi
+    the hoga hogi honge sakta sakti sakte skta chahiye chahie batao bataye bataiye bataye
+    bataen please abhi bas phir fir isme usme iska uska iski uski iske uske yaha yahan waha
+    wahan kaha kahan kise kisko kisi kiski kiska jise jisko matlab baad baare saath
+    sath liye lie pehle wagera li liya lia gai gayi dijiye dijie kijiye kijie lijiye
+    hei hein nahee kiyu kyoon hee ab hamesha itna itni itne utna jitna pata aisa aisi aise
+    waisa waisi waise jaisa jaisi jaise sambhav mumkin asal asli aakhir naam
     """.split()
 )
+# Everyday Hindi verbs ("lena", "milna", "kehna", ...) in every inflection: like "get",
+# "go" or "tell", they say little about which question is asked.
+_HINGLISH_VERB_ROOTS = """
+    le de aa ja mil rakh pad reh rah bol keh kah kar ho sak chah ban bata
+""".split()
+_VERB_ENDINGS = (
+    "", "na", "ne", "ni", "ta", "ti", "te", "ega", "egi", "enge", "unga", "ungi", "oge",
+    "ya", "yi", "ye", "o", "e", "i", "a", "u", "un", "oon", "kar", "ke", "iye", "ie", "iyega",
+    "aie", "aiye", "en",
+)
+# Forms that are also English words ("mile", "sake", "hone") stay English.
+_ENGLISH_LOOKALIKES = frozenset("ban bane mile sake hone pad jane dee lee ".split())
+_HINGLISH_STOPWORDS = (
+    _HINGLISH_FUNCTION_WORDS
+    | frozenset(r + e for r in _HINGLISH_VERB_ROOTS for e in _VERB_ENDINGS if " " not in e)
+) - _ENGLISH_LOOKALIKES - _ENGLISH_STOPWORDS
+_LONG_VOWEL = re.compile(r"aa+|ee+|ii+|oo+|uu+")
+_SHORT = {"a": "a", "e": "i", "i": "i", "o": "u", "u": "u"}
+
+
+def _short_vowels(word: str) -> str:
+    """Long vowels written short and "w" as "v", as Devanagari's loose spelling and
+    typists differ: "bataao" ~ "batao", "vaale" ~ "wale"."""
+    return _LONG_VOWEL.sub(lambda m: _SHORT[m[0][0]], word).replace("w", "v")
+
+
+_HINGLISH_STOPWORDS = (
+    _HINGLISH_STOPWORDS | frozenset(map(_short_vowels, _HINGLISH_STOPWORDS))
+) - frozenset({"huge"})  # "hooge" (you will be) written short is an English word
+# Spellings of one function word become one term, so a phrase in a synonym group
+# ("kyu hota", why does it happen) needs writing once. "aap" and "tum" are "you",
+# "kahan" "where", so "kya aap doctor ho" meets "are you a doctor".
+_STOPWORD_ALIASES = {
+    **dict.fromkeys("kyun kyon kyo kiyu kyoon".split(), "kyu"),
+    **dict.fromkeys("hain h hy hei hein".split(), "hai"),
+    **dict.fromkeys("nhi nahin nai nahee".split(), "nahi"),
+    **dict.fromkeys("hoti hote".split(), "hota"),
+    **dict.fromkeys("hui hue".split(), "hua"),
+    **dict.fromkeys("aap aapko tum tumhe tu".split(), "you"),
+    **dict.fromkeys("kahan kaha".split(), "where"),
+    **dict.fromkeys("kab".split(), "when"),
+}
+STOPWORDS = _ENGLISH_STOPWORDS | _HINGLISH_STOPWORDS
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
-_WORD = re.compile(r"[^\W_]+")
+# A word is a run of letters, digits and combining marks: Devanagari vowel signs and the
+# virama are marks, and without them "डिस्टोनिया" would fall apart into single letters.
+_MARKS = "\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _SPACE = re.compile(r"\s+")
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -135,11 +198,74 @@ def screen_form(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words with contractions expanded. Digits are kept; punctuation is not."""
+    """Folded words with contractions expanded. Digits are kept; punctuation is not.
+
+    Devanagari words come out in loose Latin letters, the way Hinglish is typed
+    ("तनाव" -> "tanav", "नहीं" -> "nahi"), so Hindi, Hinglish and English share one
+    vocabulary: a question in either script meets phrasings written in the other.
+    """
     out: list[str] = []
     for word in _WORD.findall(fold(text).translate(_APOSTROPHES)):
-        out.extend(_CONTRACTIONS.get(word, (word,)))
+        if _DEVANAGARI.search(word):
+            out.extend(to_latin(word).lower().split())
+        else:
+            out.extend(_CONTRACTIONS.get(word, (word,)))
     return out
+
+
+# A Hinglish word's spellings meet in faq.indic's skeleton ("zyada", "jyada" -> "jyd");
+# two more folds join the spellings of "dystonia" ("distonia", "distoniya"), and Hindi
+# verb endings are stripped first, so "badhta", "badhti", "badhna", "badhega" meet.
+_Y_BETWEEN_CONSONANTS = re.compile(r"(?<=[^aeiouy])y(?=[^aeiouy])")
+_IY_BEFORE_VOWEL = re.compile(r"iy(?=[aeiou])")
+# Verb endings first ("-wana" makes a verb causative: "karwana" ~ "karna"), then the
+# plural and oblique endings of nouns ("dinon" ~ "din", "dawaiyan" ~ "dawai").
+_HINDI_ENDINGS = (
+    "wana", "wane", "wani", "wata", "wati", "wate", "waya", "vana", "vane", "vani", "kar",
+    "enge", "unga", "ungi", "ega", "egi", "oge", "ta", "ti", "te", "na", "ni", "ne",
+    "yon", "yan", "on", "en",
+)
+# Hinglish terms live apart from English stems: "aaram" (rest) must not meet "arm".
+HINGLISH_MARK = "hi:"
+
+
+# Nouns that only look like verb forms: "galti" (mistake) is not "gal" + "-ti".
+_NOT_VERB_FORMS = frozenset("galti galtiyan galtiyon rasta raasta ghanta ghante".split())
+
+
+@lru_cache(maxsize=65536)
+def hinglish_term(word: str) -> str:
+    """The matcher's term for a Hinglish word: verb ending removed, spelling skeleton."""
+    word = _short_vowels(word)
+    for ending in () if word in _NOT_VERB_FORMS else _HINDI_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    if word in _HINGLISH_STOPWORDS:
+        return _STOPWORD_ALIASES.get(word, word)
+    folded = _IY_BEFORE_VOWEL.sub("i", _Y_BETWEEN_CONSONANTS.sub("i", word))
+    return HINGLISH_MARK + (hinglish_skeleton(folded).replace(" ", "") or word)
+
+
+def is_hindi_like(word: str) -> bool:
+    """A Latin word to read as Hinglish: four letters or more, alphabetic, not English."""
+    return len(word) >= 4 and word.isascii() and word.isalpha() and not is_english_word(word)
+
+
+def term(word: str) -> str:
+    """The matcher's term for one word: English words stemmed, Hinglish ones skeletonised.
+
+    Stopwords keep their own spelling: their skeletons are short and would otherwise
+    swallow content words ("baad", after, and "badh", to grow, share a skeleton).
+    """
+    if not word.isalpha():
+        return word
+    if word in _HINGLISH_STOPWORDS or _short_vowels(word) in _HINGLISH_STOPWORDS:
+        plain = word if word in _HINGLISH_STOPWORDS else _short_vowels(word)
+        return _STOPWORD_ALIASES.get(plain, plain)
+    if is_hindi_like(word):
+        return hinglish_term(word)
+    return stem(word)
 
 
 @lru_cache(maxsize=65536)
@@ -164,3 +290,30 @@ def english_words() -> frozenset[str]:
 
 def is_english_word(word: str) -> bool:
     return word in english_words()
+
+
+# Common Hindi words that are not stopwords: like an English dictionary word, an unknown
+# one is context ("ghar", "umar"), not the name of a drug or procedure the FAQ lacks.
+_EVERYDAY_HINDI = """
+    ghar log logon din raat subah sham shaam saal mahina mahine baat baate cheez chiz tarah
+    tarika jagah waqt vakt samay time baar bar sawal jawab haal halat umar umr bachcha beta
+    beti maa mummy papa pita bhai behen pati patni dost aadmi aurat ladka ladki hissa
+    hisse accha acha achha bura bada badi bade chota choti naya nayi purana sahi galat
+    theek thik jaldi dheere dhire pura puri pure sara sari saare dusra dusri dusre pehla
+    pehli akela akeli mushkil aasaan asan khush dukhi pareshan zaroori jaruri sach
+    haath pair sar sir aankh muh munh gala kandha kamar peeth chehra ungli dimag dil
+    dikh dekh soch samajh sun baith uth chal khel likh padh ruk rok chhod pakad puch
+    jaan maan lag bhool aaram baki baaki bahar ghoor sharam sharm
+    kaam kamo dusre hissa
+""".split()
+
+
+@lru_cache(maxsize=1)
+def _everyday_hindi_terms() -> frozenset[str]:
+    forms = {w + e for w in _EVERYDAY_HINDI for e in _VERB_ENDINGS}
+    return frozenset(term(f) for f in forms)
+
+
+def is_everyday_word(word: str) -> bool:
+    """An English dictionary word, or a common Hindi word in any spelling."""
+    return is_english_word(word) or term(word) in _everyday_hindi_terms()

@@ -1,7 +1,12 @@
 """Matching quality on the labelled question sets, against the targets set in the issue.
 
 tests/data/dev-questions.tsv is the set the thresholds were calibrated on;
-tests/data/holdout-questions.tsv was written independently and is only measured here.
+tests/data/holdout-questions.tsv was written independently and is only measured here;
+tests/data/dev-hindi-hinglish.tsv asks the same kinds of question in Hindi (Devanagari)
+and Hinglish, written before the FAQ had its Hindi phrasings; tests/data/more-hindi-
+hinglish.tsv is a second batch written after the first round of Hindi matching work,
+heavier on look-alikes (medicines, heredity, costs, other conditions), to check that
+the matching generalises; only general fixes were made from it.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from faq.evaluate import Report, evaluate, read_cases
 from faq.matcher import Matcher
 from faq.model import FAQ
 from faq.selftest import self_test
+from faq.text import term, words
 
 DATA = Path(__file__).parent / "data"
 DEV = DATA / "dev-questions.tsv"
 HOLDOUT = DATA / "holdout-questions.tsv"
+HINDI = DATA / "dev-hindi-hinglish.tsv"
+MORE_HINDI = DATA / "more-hindi-hinglish.tsv"
 
 # Holdout in-scope "answered right" was 74.5% when these tests were written; the floor is
 # that minus five points, so a real regression fails but ordinary tuning does not.
@@ -55,7 +63,7 @@ def wrong_answers(report: Report) -> str:
 # -- the question sets themselves -------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [DEV, HOLDOUT], ids=["dev", "holdout"])
+@pytest.mark.parametrize("path", [DEV, HOLDOUT, HINDI], ids=["dev", "holdout", "hindi"])
 def test_question_set_covers_every_category_and_names_real_entries(faq: FAQ, path: Path) -> None:
     cases = read_cases(path)
     categories = {c.category for c in cases}
@@ -118,6 +126,47 @@ def test_holdout_in_scope_answered_right_does_not_regress(holdout: Report) -> No
     assert holdout.in_scope_right >= HOLDOUT_IN_SCOPE_RIGHT_FLOOR, misses(holdout, "in")
 
 
+# -- Hindi and Hinglish set: the same targets in either script ------------------------
+
+
+@pytest.fixture(scope="module")
+def hindi(matcher: Matcher) -> Report:
+    return evaluate(matcher, read_cases(HINDI))
+
+
+def test_hindi_in_scope_answered_right_is_at_least_80_percent(hindi: Report) -> None:
+    print("\n".join(hindi.summary_lines()))
+    assert hindi.in_scope_right >= 80.0, misses(hindi, "in")
+
+
+def test_hindi_in_scope_right_or_suggested_is_at_least_95_percent(hindi: Report) -> None:
+    assert hindi.in_scope_right_or_suggested >= 95.0, misses(hindi, "in")
+
+
+def test_hindi_wrong_confident_answers_are_at_most_2_percent(hindi: Report) -> None:
+    assert hindi.wrong_confident <= 2.0, wrong_answers(hindi)
+
+
+def test_hindi_out_of_scope_abstains_at_least_90_percent(hindi: Report) -> None:
+    assert hindi.out_of_scope_abstained >= 90.0, misses(hindi, "oos")
+
+
+def test_hindi_urgent_messages_are_all_caught_without_false_alarms(hindi: Report) -> None:
+    assert hindi.urgent_caught == 100.0, misses(hindi, "urgent")
+    assert hindi.false_urgent == 0, misses(hindi, "control")
+
+
+def test_second_hindi_batch_gets_few_wrong_answers_and_the_right_suggestions(
+    matcher: Matcher,
+) -> None:
+    """The second batch, mostly look-alikes, is held to the safety targets."""
+    more = evaluate(matcher, read_cases(MORE_HINDI))
+    print("\n".join(more.summary_lines()))
+    assert more.wrong_confident <= 2.0, wrong_answers(more)
+    assert more.out_of_scope_abstained >= 90.0, misses(more, "oos")
+    assert more.in_scope_right_or_suggested >= 90.0, misses(more, "in")
+
+
 # -- no question set leaks into the FAQ -------------------------------------------------
 
 
@@ -145,8 +194,9 @@ def _verbatim_alternates(faq: FAQ, path: Path) -> list[str]:
     ]
 
 
-def test_no_dev_question_was_pasted_into_the_faq(faq: FAQ) -> None:
-    leaks = _verbatim_alternates(faq, DEV)
+@pytest.mark.parametrize("path", [DEV, HINDI, MORE_HINDI], ids=["dev", "hindi", "more-hindi"])
+def test_no_dev_question_was_pasted_into_the_faq(faq: FAQ, path: Path) -> None:
+    leaks = _verbatim_alternates(faq, path)
     assert not leaks, f"{len(leaks)} verbatim:\n" + "\n".join(leaks)
 
 
@@ -172,3 +222,21 @@ def test_self_test_runs_on_the_shipped_faq_and_only_warns(matcher: Matcher) -> N
         assert problem.line >= 1
         assert problem.col >= 1
         assert problem.message.startswith("phrasing ")
+
+
+@pytest.mark.parametrize("path", [HINDI, MORE_HINDI], ids=["hindi", "more-hindi"])
+def test_no_hindi_question_was_pasted_into_the_faq_in_any_script_or_spelling(
+    faq: FAQ, path: Path
+) -> None:
+    """A Hindi question is not an FAQ phrasing in the other script or another spelling."""
+
+    def key(text: str) -> str:
+        return " ".join(term(w) for w in words(text))
+
+    alternates = {key(a): e.id for e in faq.entries for a in e.alternates}
+    leaks = [
+        f"{path.name}:{c.line}: {c.question!r} is an alternate of {alternates[key(c.question)]}"
+        for c in read_cases(path)
+        if key(c.question) in alternates and len(key(c.question).split()) > 2
+    ]
+    assert not leaks, "\n".join(leaks)
