@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent
-from faq.model import FAQ, Entry, split_paragraphs
+from faq.model import FAQ, Entry, NotCovered, split_paragraphs
 
 BlockKind = Literal["title", "text", "sources", "note"]
 ReplyKind = Literal["urgent", "answer", "clarify", "none", "info"]
@@ -93,6 +93,12 @@ def fallback_reply(faq: FAQ) -> Reply:
     return Reply("none", _text(faq.fill(faq.fallback)), ((Button("Browse topics", TOPICS),),))
 
 
+def not_covered_reply(faq: FAQ, topic: NotCovered) -> Reply:
+    """A known unknown: says honestly that the topic is not covered, and who to ask."""
+    blocks = (*_text(faq.fill(topic.reply)), Block("note", faq.disclaimer))
+    return Reply("none", blocks, ((Button("Browse topics", TOPICS),),))
+
+
 def reply_for(faq: FAQ, decision: Decision) -> Reply:
     """The reply to a patient's free-text message, given the matcher's decision."""
     if isinstance(decision, Urgent):
@@ -102,6 +108,8 @@ def reply_for(faq: FAQ, decision: Decision) -> Reply:
     if isinstance(decision, Clarify):
         return clarify_reply(faq, decision.candidates)
     assert isinstance(decision, NoMatch)
+    if decision.not_covered is not None:
+        return not_covered_reply(faq, decision.not_covered)
     return fallback_reply(faq)
 
 

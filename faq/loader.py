@@ -26,6 +26,7 @@ from faq.model import (
     Clinic,
     Entry,
     EntryKind,
+    NotCovered,
     Reference,
     Thresholds,
     Topic,
@@ -77,7 +78,7 @@ TOP_KEYS_REQUIRED = (
     "references",
     "entries",
 )
-TOP_KEYS_OPTIONAL = ("matching", "synonyms")
+TOP_KEYS_OPTIONAL = ("matching", "synonyms", "not_covered")
 ENTRY_KEYS_REQUIRED = ("id", "topic", "question", "alternates", "answer")
 ENTRY_KEYS_OPTIONAL = ("kind", "references", "see_also")
 CLINIC_KEYS = ("phone", "email", "address", "hours", "website")
@@ -375,6 +376,7 @@ class _Parser:
         synonyms = self.optional(top, "synonyms", self._synonyms, no_synonyms)
         references = self._references(top["references"]) if "references" in top else {}
         entries = self._entries(top["entries"], topics, references) if "entries" in top else []
+        not_covered = self._not_covered(top["not_covered"]) if "not_covered" in top else ()
         if self.problems and any(p.severity == "error" for p in self.problems):
             return None
         assert clinic
@@ -393,6 +395,7 @@ class _Parser:
             synonyms=synonyms,
             references=tuple(ref for ref, _ in references.values()),
             entries=tuple(entry for entry, _ in entries),
+            not_covered=not_covered,
             phrasing_locations=MappingProxyType(_phrasing_locations(entries)),
         )
         self._check_whole(faq, entries, topics, references)
@@ -589,6 +592,25 @@ class _Parser:
                 key_node = next(k for k, v in node.value if k.value == key)
                 out[key] = (Reference(key, text), key_node)
         return out
+
+    def _not_covered(self, node: yaml.Node) -> tuple[NotCovered, ...]:
+        """Topics the FAQ knowingly leaves to the clinic: id, topic, phrasings, reply."""
+        out: list[NotCovered] = []
+        for item in self.sequence(node, "not_covered") or ():
+            fields = self.mapping(
+                item, "a not_covered topic", ("id", "topic", "phrasings", "reply")
+            )
+            if fields is None or len(fields) < 4:
+                continue
+            topic_id = self._id(fields["id"], "not_covered id")
+            topic = self.string(fields["topic"], "not_covered topic")
+            reply = self.string(fields["reply"], "not_covered reply")
+            phrasings = tuple(text for _, text in self.string_list(fields, "phrasings"))
+            if reply is not None:
+                self._check_placeholders(fields["reply"], reply, "a not_covered reply")
+            if topic_id and topic and reply and phrasings:
+                out.append(NotCovered(topic_id, topic, phrasings, reply))
+        return tuple(out)
 
     def _id(self, node: yaml.Node, what: str) -> str | None:
         value = self.string(node, what)

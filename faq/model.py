@@ -37,6 +37,20 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class NotCovered:
+    """A topic patients ask about that the FAQ knowingly does not answer (a known unknown).
+
+    The matcher recognises its phrasings so that such a question gets an honest "this is
+    not covered, please ask the clinic" instead of a nearby entry that sounds like one.
+    """
+
+    id: str
+    topic: str
+    phrasings: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -104,6 +118,7 @@ class FAQ:
     synonyms: tuple[tuple[str, ...], ...]
     references: tuple[Reference, ...]
     entries: tuple[Entry, ...]
+    not_covered: tuple[NotCovered, ...] = ()
     # (entry id, phrasing number) -> (line, column) in the file, for the checker's reports.
     phrasing_locations: Mapping[tuple[str, int], tuple[int, int]] = field(
         default_factory=lambda: MappingProxyType({})
