@@ -33,7 +33,7 @@ from rapidfuzz.distance import OSA
 
 from faq.model import FAQ, Entry, NotCovered
 from faq.semantic import Embedder, SemanticIndex, bundled_embedder
-from faq.text import STOPWORDS, english_words, is_english_word, stem, words
+from faq.text import STOPWORDS, english_words, is_english_word, screen_form, stem, words
 from faq.urgent import UrgentScreen
 
 # A chat question longer than this is a paste, not a question; its start decides.
@@ -52,6 +52,7 @@ MAX_SUGGESTIONS = 3
 # set, see README "Matching quality"):
 # a confident lexical answer is vetoed when another target is this much closer in meaning,
 SEM_VETO = 0.20
+SEM_TOPIC_VETO = 0.05
 # an answer both opinions agree on may have a lexical score and lead this much below the
 # FAQ's answer threshold and margin,
 AGREE_RELIEF = 0.05
@@ -360,7 +361,10 @@ class Matcher:
             confident = best[0] >= t.answer and lead >= t.margin
             # The veto: a confident lexical answer must not be clearly beaten in meaning
             # by another target (entry or not-covered topic).
-            vetoed = float(sem[best[1]]) < sem_top_score - SEM_VETO
+            # A not-covered topic vetoes at a smaller gap: an answer next to a topic the
+            # FAQ does not cover is the typical wrong answer ("what does surgery involve").
+            gap = SEM_TOPIC_VETO if sem_top >= n else SEM_VETO
+            vetoed = float(sem[best[1]]) < sem_top_score - gap
             agreed = (
                 best[1] == sem_top
                 and best[0] >= t.answer - AGREE_RELIEF
@@ -605,7 +609,9 @@ def asks_about_medicines(text: str) -> bool:
     The FAQ's sources say nothing about medicines, so such a question must never receive
     an FAQ answer (which could read as advice about them).
     """
-    ws = words(text)
+    # screen_form keeps Devanagari vowel signs inside their words ("दवा"), which the
+    # matcher's word splitter does not (yet).
+    ws = words(text) + screen_form(text).split()
     for i, w in enumerate(ws):
         if w == "dose" and _misspelt_does(ws[i + 1 : i + 2]):
             continue
