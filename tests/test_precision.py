@@ -183,7 +183,8 @@ LONG_STORY = (
     "do not really understand what is happening to her body. Her daughter is getting "
     "married in March and she is worried about the ceremony and the photographs. "
     "She also finds it hard to sleep, and the pulling feels stronger after an argument at "
-    "home or a difficult phone call. Our question is simple. Does worry and tension make this kind of problem stronger?"
+    "home or a difficult phone call. Our question is simple. "
+    "Does worry and tension make this kind of problem stronger?"
 )
 
 
