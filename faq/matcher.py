@@ -60,6 +60,7 @@ AGREE_LEAD_RELIEF = 0.09
 AGREE_SEMANTIC = 0.45
 AGREE_SEMANTIC_MARGIN = 0.05
 TWO_QUESTIONS_MARGIN = 0.10
+VETO_LEAD_SHARE = 0.5
 # a not-covered topic wins on meaning alone when it is this close and this clear,
 SEM_TOPIC_MIN = 0.60
 SEM_TOPIC_MARGIN = 0.06
@@ -363,12 +364,17 @@ class Matcher:
             # by another target (entry or not-covered topic).
             # A not-covered topic vetoes at a smaller gap: an answer next to a topic the
             # FAQ does not cover is the typical wrong answer ("what does surgery involve").
-            gap = SEM_TOPIC_VETO if sem_top >= n else SEM_VETO
+            # Between entries, a wide lexical lead takes a wider semantic gap to overturn.
+            gap = (
+                SEM_TOPIC_VETO
+                if sem_top >= n
+                else SEM_VETO + VETO_LEAD_SHARE * max(0.0, lead - t.margin)
+            )
             vetoed = float(sem[best[1]]) < sem_top_score - gap
             agreed = (
                 best[1] == sem_top
-                and best[0] >= t.answer - AGREE_RELIEF
                 and lead >= t.margin - AGREE_LEAD_RELIEF
+                and best[0] >= t.answer - AGREE_RELIEF
                 and sem_top_score >= AGREE_SEMANTIC
                 and sem_margin >= AGREE_SEMANTIC_MARGIN
                 # Both opinions naming the same close second entry: the message asks two
