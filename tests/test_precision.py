@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -260,14 +259,13 @@ def test_or_not_is_a_question_not_a_negation(matcher: Matcher) -> None:
 
 
 @pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("network access attempted")
 
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    return
 
 
 def test_the_meaning_model_loads_and_runs_without_any_network_access(no_network: None) -> None:
