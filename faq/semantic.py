@@ -15,14 +15,17 @@ tells one question from another.
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import struct
+import weakref
+from array import array
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from safetensors.numpy import load_file
-from tokenizers import Tokenizer
 
 from faq.text import words
 
@@ -30,8 +33,10 @@ WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 # A sentence longer than this many tokens adds nothing the first ones did not say.
 MAX_TOKENS = 256
+MAX_CACHED_ROWS = 12_000
 
 Vector = npt.NDArray[np.float32]
+_NO_RANK = 1 << 62
 
 
 class ModelMissingError(RuntimeError):
@@ -53,27 +58,133 @@ class Embedder:
     """Text -> 256-dimension vector: the mean of its tokens' static embeddings."""
 
     def __init__(self, folder: Path) -> None:
-        tensors = load_file(str(folder / WEIGHTS))
-        # Kept in half precision (16 MB); rows are widened only when a text is embedded.
-        self._table: npt.NDArray[np.float16] = tensors["embedding.weight"]
-        self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
-        self._tokenizer.no_padding()
-        self._tokenizer.no_truncation()
-        self.dimensions = int(self._table.shape[1])
+        self._table = RowTable(folder / WEIGHTS, "embedding.weight")
+        self._tokenizer = PieceTokenizer.from_file(folder / TOKENIZER)
+        self.dimensions = self._table.dimensions
 
     def embed(self, text: str) -> Vector:
         """The text's vector, from its folded words (so it reads what the matcher reads)."""
-        ids = self._tokenizer.encode(" ".join(words(text)), add_special_tokens=False).ids
+        ids = self._tokenizer.encode(words(text))
         if not ids:
             return np.zeros(self.dimensions, dtype=np.float32)
-        rows = self._table[np.asarray(ids[:MAX_TOKENS], dtype=np.int64)]
-        mean: Vector = rows.astype(np.float32).mean(axis=0)
-        return mean
+        return self._table.mean(ids[:MAX_TOKENS])
 
     def embed_many(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for i, text in enumerate(texts):
             out[i] = self.embed(text)
+        return out
+
+
+class PieceTokenizer:
+    """The model's Llama-style BPE tokenizer, in a few lines and a few megabytes.
+
+    The `tokenizers` library holds this 32,000-piece vocabulary in about 16 MB and costs
+    6 MB more to import, a third of the bot's memory budget. The tokenizer file is a plain
+    BPE: each word, prefixed with "▁", starts as its characters and the pair whose merge
+    ranks first is merged until none is left; a character outside the vocabulary becomes
+    its UTF-8 bytes. A test checks that the pieces equal the library's on many texts.
+    """
+
+    def __init__(self, vocab: dict[str, int], ranks: Sequence[int]) -> None:
+        self._vocab = vocab
+        # The merge rank of each piece, by piece id (one array, not a second dict).
+        self._ranks = ranks
+        self._bytes = [vocab.get(f"<0x{b:02X}>", 0) for b in range(256)]
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    @classmethod
+    def from_file(cls, path: Path) -> PieceTokenizer:
+        model = json.loads(path.read_text(encoding="utf-8"))["model"]
+        if model.get("type") != "BPE":
+            raise ModelMissingError(f"{path.name}: not a BPE tokenizer")
+        vocab: dict[str, int] = model["vocab"]
+        ranks = array("q", [_NO_RANK]) * (max(vocab.values(), default=0) + 1)
+        for rank, merge in enumerate(model["merges"]):
+            left, right = merge.split(" ", 1) if isinstance(merge, str) else merge
+            piece = vocab.get(left + right)
+            if piece is not None and ranks[piece] == _NO_RANK:
+                ranks[piece] = rank
+        return cls(vocab, ranks)
+
+    def encode(self, words: Sequence[str]) -> list[int]:
+        out: list[int] = []
+        for word in words:
+            ids = self._cache.get(word)
+            if ids is None:
+                ids = self._word("▁" + word)
+                if len(self._cache) < 50_000:
+                    self._cache[word] = ids
+            out.extend(ids)
+        return out
+
+    def _word(self, word: str) -> tuple[int, ...]:
+        pieces = list(word)
+        vocab, ranks = self._vocab, self._ranks
+        while len(pieces) > 1:
+            best, best_rank = -1, _NO_RANK
+            for i in range(len(pieces) - 1):
+                merged = vocab.get(pieces[i] + pieces[i + 1])
+                if merged is not None and ranks[merged] < best_rank:
+                    best, best_rank = i, ranks[merged]
+            if best < 0:
+                break
+            pieces[best : best + 2] = [pieces[best] + pieces[best + 1]]
+        ids: list[int] = []
+        for piece in pieces:
+            found = self._vocab.get(piece)
+            if found is None:
+                ids.extend(self._bytes[b] for b in piece.encode("utf-8"))
+            else:
+                ids.append(found)
+        return tuple(ids)
+
+
+class RowTable:
+    """One float16 matrix of a .safetensors file, read a row at a time as tokens appear.
+
+    Reading the whole 16 MB table, or memory-mapping it (the kernel maps neighbouring
+    pages too), would cost the bot a large share of its memory budget, while a chat only
+    ever uses a few thousand of its 32,000 rows. Each row read is kept (up to
+    MAX_CACHED_ROWS, about 1 KB each) and later reads come from memory.
+
+    The format is an 8-byte little-endian header length, a JSON header giving each
+    tensor's dtype, shape and byte offsets, then the raw data.
+    """
+
+    def __init__(self, path: Path, name: str) -> None:
+        with path.open("rb") as f:
+            (length,) = struct.unpack("<Q", f.read(8))
+            header = json.loads(f.read(length))
+        info = header[name]
+        if info["dtype"] != "F16" or len(info["shape"]) != 2:
+            raise ModelMissingError(f"{path.name}: {name} is not a float16 matrix")
+        start, end = info["data_offsets"]
+        self.rows, self.dimensions = (int(n) for n in info["shape"])
+        if end - start != 2 * self.rows * self.dimensions:
+            raise ModelMissingError(f"{path.name}: {name} has the wrong size")
+        self._offset = 8 + length + start
+        self._row_bytes = 2 * self.dimensions
+        # A raw descriptor, kept open while the table lives, closed when it goes.
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+        self._cache: dict[int, Vector] = {}
+
+    def row(self, index: int) -> Vector:
+        found = self._cache.get(index)
+        if found is None:
+            index = min(max(index, 0), self.rows - 1)
+            data = os.pread(self._fd, self._row_bytes, self._offset + index * self._row_bytes)
+            found = np.frombuffer(data, dtype=np.float16).astype(np.float32)
+            if len(self._cache) < MAX_CACHED_ROWS:
+                self._cache[index] = found
+        return found
+
+    def mean(self, indices: Sequence[int]) -> Vector:
+        out = np.zeros(self.dimensions, dtype=np.float32)
+        for index in indices:
+            out += self.row(index)
+        out /= max(len(indices), 1)
         return out
 
 

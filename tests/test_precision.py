@@ -285,3 +285,22 @@ def test_the_wordllama_package_code_is_never_imported() -> None:
 
     Matcher(load_faq())
     assert "wordllama" not in sys.modules
+
+
+def test_the_small_tokenizer_gives_the_same_pieces_as_the_tokenizers_library(faq: FAQ) -> None:
+    """Our BPE reader equals the reference implementation on every FAQ phrasing and more."""
+    from tokenizers import Tokenizer
+
+    from faq.semantic import TOKENIZER, PieceTokenizer, bundled_model_dir
+    from faq.text import words
+
+    folder = bundled_model_dir()
+    reference = Tokenizer.from_file(str(folder / TOKENIZER))
+    ours = PieceTokenizer.from_file(folder / TOKENIZER)
+    texts = [p for e in faq.entries for p in e.phrasings]
+    texts += [p for t in faq.not_covered for p in t.phrasings]
+    texts += ["naïve café 🙏 ???", "मेरी गर्दन में दर्द है", "x" * 300, "", "Ünïcödé 12345 mg"]
+    for text in texts:
+        ws = words(text)
+        expected = reference.encode(" ".join(ws), add_special_tokens=False).ids
+        assert ours.encode(ws) == expected, text
