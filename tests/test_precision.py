@@ -304,3 +304,27 @@ def test_the_small_tokenizer_gives_the_same_pieces_as_the_tokenizers_library(faq
         ws = words(text)
         expected = reference.encode(" ".join(ws), add_special_tokens=False).ids
         assert ours.encode(ws) == expected, text
+
+
+def test_ask_json_marks_a_not_covered_question_and_keeps_decision_none(matcher: Matcher) -> None:
+    """`faq ask --json`: the four decisions stay the contract; the topic id is added."""
+    from faq.cli import decision_json
+
+    out = decision_json(
+        "will botulinum shots fix my eyelids", matcher.decide("will botulinum shots fix my eyelids")
+    )
+    assert out["decision"] == "none"
+    assert out["not_covered"] == "injections"
+    plain = decision_json("what is the weather", matcher.decide("what is the weather"))
+    assert "not_covered" not in plain
+
+
+def test_eval_counts_a_not_covered_reply_as_abstaining(matcher: Matcher) -> None:
+    """A not-covered reply is right for an out-of-scope question and never a wrong answer."""
+    from faq.evaluate import Case, Outcome
+
+    case = Case("could my daughter inherit this from me", frozenset({"none"}), "oos", 1)
+    outcome = Outcome(case, matcher.decide(case.question))
+    assert outcome.right
+    assert not outcome.wrong_answer
+    assert "not covered" in outcome.describe()
