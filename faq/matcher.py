@@ -18,6 +18,7 @@ How a question is scored against the FAQ (all precomputed once per FAQ load):
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import weakref
@@ -280,7 +281,7 @@ class Matcher:
     def _rank(
         self, query: list[str], held_out: tuple[str, int] | None, limit: int | None
     ) -> list[Match]:
-        scored = self._rank_targets(query, held_out)
+        scored = self._rank_targets(query, held_out, limit)
         entries = [r for r in scored if r[1] < self._entry_count]
         top = entries[:limit] if limit else entries
         return [Match(self.faq.entries[t], score) for score, t, _ in top]
@@ -289,7 +290,7 @@ class Matcher:
 
     def _decide_text(self, text: str, held_out: tuple[str, int] | None) -> Decision:
         terms, unknown_names = self._query(text)
-        ranked = self._rank_targets(terms, held_out)
+        ranked = self._rank_targets(terms, held_out, MAX_SUGGESTIONS + 1)
         skip = self._semantic_row.get(held_out, -1) if held_out else -1
         sem = None
         if self._semantic is not None:
@@ -468,7 +469,7 @@ class Matcher:
         )
 
     def _rank_targets(
-        self, query: list[str], held_out: tuple[str, int] | None
+        self, query: list[str], held_out: tuple[str, int] | None, limit: int | None = None
     ) -> list[tuple[float, int, int]]:
         """(score, target index, best phrasing index) for every target sharing a term."""
         if not query:
@@ -479,25 +480,61 @@ class Matcher:
         content = [t for t in query if t not in STOPWORDS] or query
         candidates = {p for term in content for p in self._index.get(term, ())}
         candidates.discard(skip)
+        # Shared weight per candidate, added in the query's term order: a content term
+        # walks its postings, any other term is looked up in each candidate's terms.
+        content_terms = set(content)
+        shared_by: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        for term, w in weights.items():
+            if term in content_terms:
+                for p_index in self._index.get(term, ()):
+                    if p_index in shared_by:
+                        shared_by[p_index] += w
+            else:
+                for p_index in candidates:
+                    if term in self._phrasings[p_index].terms:
+                        shared_by[p_index] += w
         best: dict[int, tuple[float, int]] = {}
-        for p_index in candidates:
+        for p_index, shared in shared_by.items():
             phrasing = self._phrasings[p_index]
-            shared = sum(w for t, w in weights.items() if t in phrasing.terms)
             recall = shared / total
             precision = shared / phrasing.weight
             score = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
             if score > best.get(phrasing.entry_index, (0.0, -1))[0]:
                 best[phrasing.entry_index] = (score, p_index)
         skipped = self._phrasings[skip] if skip >= 0 else None
+        n = self._entry_count
+        floor = -1.0
+        if limit is not None:
+            # The coverage top-up lies between 0 and min(1, score + 0.3): an entry whose
+            # best possible total is below the limit-th best certain total cannot be in
+            # the top, so its coverage is never computed (most entries of a large FAQ).
+            certain = heapq.nlargest(
+                limit, ((1 - COVERAGE_SHARE) * sc for t, (sc, _) in best.items() if t < n)
+            )
+            if len(certain) == limit:
+                floor = certain[-1] - 1e-4
         scored = []
         for t_index, (score, p_index) in best.items():
+            bound = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(1.0, score + 0.3)
+            if t_index < n and bound < floor:
+                continue
             counts = self._entry_term_counts[t_index]
             own = skipped.terms if skipped and skipped.entry_index == t_index else frozenset()
             coverage = sum(w for t, w in weights.items() if counts.get(t, 0) > (t in own)) / total
             combined = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(coverage, score + 0.3)
             scored.append((-round(combined, 4), self._target_id(t_index), t_index, p_index))
-        scored.sort()
-        return [(-neg, t_index, p_index) for neg, _, t_index, p_index in scored]
+        if limit is None:
+            scored.sort()
+            kept = scored
+        else:
+            # Only the top entries and the best not-covered topic are ever looked at;
+            # selecting them instead of sorting everything matters for large FAQs.
+            kept = heapq.nsmallest(limit, (s for s in scored if s[2] < n))
+            topic = min((s for s in scored if s[2] >= n), default=None)
+            if topic is not None:
+                kept.append(topic)
+                kept.sort()
+        return [(-neg, t_index, p_index) for neg, _, t_index, p_index in kept]
 
     def _target_id(self, t_index: int) -> str:
         if t_index < self._entry_count:

@@ -228,7 +228,9 @@ class SemanticIndex:
         norm = float(np.linalg.norm(query))
         if norm == 0.0:
             return out
-        sims = self._matrix @ (query / norm)
+        # einsum runs in this thread: a BLAS matrix-vector product may spread over every
+        # core, and on a busy machine that made the slowest decisions 20 ms slower.
+        sims = np.einsum("ij,j->i", self._matrix, query / norm)
         if 0 <= skip_row < len(sims):
             sims[skip_row] = -1.0
         out[self._present] = np.maximum.reduceat(sims, self._starts)
