@@ -65,6 +65,10 @@ VETO_LEAD_SHARE = 0.5
 # a not-covered topic wins on meaning alone when it is this close and this clear,
 SEM_TOPIC_MIN = 0.60
 SEM_TOPIC_MARGIN = 0.06
+# A topic the words prefer is doubted when an entry is this much closer in meaning.
+SEM_TOPIC_DOUBT = 0.0
+# ... and the words prefer the topic by less than this.
+TOPIC_DOUBT_LEAD = 0.05
 # and entries this close in meaning are suggested (within SEM_WIDEN of the closest).
 SEM_SUGGEST = 0.50
 SEM_SUGGEST_ALONE = 0.65
@@ -340,11 +344,23 @@ class Matcher:
 
         # A known unknown: the lexical matcher prefers a not-covered topic, or the meaning
         # model clearly does and the words do not contradict it.
-        lex_prefers_topic = (
+        sem_entry = _best_entry(sem, n)
+        sem_entry_score = float(sem[sem_entry]) if sem_entry >= 0 else -1.0
+        words_prefer_topic = (
             covered is not None
             and covered[0] >= t.clarify
             and (best is None or covered[0] > best[0])
         )
+        # When the meaning model clearly prefers an entry instead ("what kind of condition
+        # is dystonia" shares "condition" with a genetics phrasing), neither is sure: the
+        # entries are suggested, never answered.
+        topic_doubted = (
+            words_prefer_topic
+            and covered is not None
+            and covered[0] - (best[0] if best else 0.0) < TOPIC_DOUBT_LEAD
+            and float(sem[covered[1]]) < sem_entry_score - SEM_TOPIC_DOUBT
+        )
+        lex_prefers_topic = words_prefer_topic and not topic_doubted
         sem_prefers_topic = (
             sem_top >= n
             and sem_top_score >= SEM_TOPIC_MIN
@@ -355,10 +371,8 @@ class Matcher:
             topic_index = covered[1] if lex_prefers_topic and covered else sem_top
             return NoMatch(self._matches(lexical.entries), self._topic(topic_index))
 
-        sem_entry = _best_entry(sem, n)
-        sem_entry_score = float(sem[sem_entry]) if sem_entry >= 0 else -1.0
         second = lexical.entries[1][0] if best and len(lexical.entries) > 1 else 0.0
-        if best is not None and not foreign:
+        if best is not None and not foreign and not topic_doubted:
             lead = best[0] - second
             confident = best[0] >= t.answer and lead >= t.margin
             # The veto: a confident lexical answer must not be clearly beaten in meaning
