@@ -194,6 +194,22 @@ def test_a_long_message_is_read_from_its_question_sentences(matcher: Matcher) ->
     assert "stress" in suggested(decision), describe(decision)
 
 
+def test_a_two_thousand_character_message_ending_in_its_questions_is_answered_or_suggested(
+    matcher: Matcher,
+) -> None:
+    """The caregiver's very long message is read from its last question sentences."""
+    story = LONG_STORY.rsplit("Our question is simple.", 1)[0]
+    message = (
+        story
+        + story.replace("my aunt", "her sister").replace("Nagpur", "Pune")
+        + " So, after all this, my questions are: will it keep spreading to her arms over"
+        " the years? And is there treatment for it?"
+    )
+    assert len(message) > 2000
+    decision = matcher.decide(message)
+    assert suggested(decision) & {"progression", "treatable"}, describe(decision)
+
+
 def test_a_long_message_with_an_emergency_inside_is_still_urgent(matcher: Matcher) -> None:
     """The urgent screen reads the whole message, not only its question sentences."""
     message = LONG_STORY.replace("Good evening.", "Right now she cannot breathe properly.")
