@@ -37,7 +37,13 @@ if str(REPO) not in sys.path:
 
 # Imported after the path fix above, so `python bench/run.py` works from any directory.
 from bench import coldstart, e2e, report  # noqa: E402
-from bench.baselines import BM25Baseline, FuzzyBaseline, quality  # noqa: E402
+from bench.baselines import (  # noqa: E402
+    BM25Baseline,
+    FuzzyBaseline,
+    IntentClassifierBaseline,
+    full_quality,
+    quality,
+)
 from bench.machine import load_average, machine_info  # noqa: E402
 from bench.synth import write_synthetic_faq  # noqa: E402
 from bench.timing import summarise, time_each, time_repeated  # noqa: E402
@@ -49,6 +55,7 @@ from faq.text import stem  # noqa: E402
 
 DEV_QUESTIONS = REPO / "tests" / "data" / "dev-questions.tsv"
 HOLDOUT_QUESTIONS = REPO / "tests" / "data" / "holdout-questions.tsv"
+HOLDOUT_2_QUESTIONS = REPO / "tests" / "data" / "holdout-2-questions.tsv"
 DEFAULT_OUT = REPO / "bench" / "results.json"
 SEED = 20260117
 
@@ -187,6 +194,22 @@ def comparison(
         ("BM25Okapi", f"all phrasings, answer if top score > {threshold:g} (calibrated on the "
          "hold-out questions: wrong-confident <= 5% there)", bm25.decide, bm25.decide),
     ]  # fmt: skip
+    lexical = Matcher(shipped, semantic=False)
+    classifier = IntentClassifierBaseline(shipped)
+    probability, lead = classifier.calibrate(dev)
+    methods[1:1] = [
+        (
+            "ours: lexical alone",
+            "Matcher(semantic=False): no meaning model (the ablation)",
+            lexical.decide,
+            lexical.decide,
+        ),
+    ]
+    methods.append(
+        ("TF-IDF + logistic regression", "word 1-2 and char 2-5 n-grams, trained on the FAQ "
+         f"phrasings; answer if p >= {probability:g} and lead >= {lead:g} (set on the dev "
+         "set)", classifier.decide, classifier.decide),
+    )  # fmt: skip
     questions = [c.question for c in dev]
     rows = []
     for name, setting, timed, decide in methods:
@@ -199,6 +222,28 @@ def comparison(
 
 
 # -- the run ---------------------------------------------------------------------------------
+
+
+def ablation(shipped: FAQ) -> list[Row]:
+    """Lexical alone, hybrid and the intent classifier on every labelled set."""
+    sets = {
+        "dev": read_cases(DEV_QUESTIONS),
+        "holdout": read_cases(HOLDOUT_QUESTIONS),
+        "holdout-2": read_cases(HOLDOUT_2_QUESTIONS),
+    }
+    classifier = IntentClassifierBaseline(shipped)
+    classifier.calibrate(sets["dev"])
+    methods: list[tuple[str, Callable[[str], Decision]]] = [
+        ("lexical alone", Matcher(shipped, semantic=False).decide),
+        ("hybrid (shipped)", Matcher(shipped).decide),
+        ("TF-IDF + logistic regression", classifier.decide),
+    ]
+    return [
+        {"method": name, "set": label, "questions": len(cases),
+         **full_quality(decide, cases).as_dict()}
+        for name, decide in methods
+        for label, cases in sets.items()
+    ]  # fmt: skip
 
 
 def run(config: Config, mode: str, profile: Path | None) -> Row:
@@ -217,6 +262,8 @@ def run(config: Config, mode: str, profile: Path | None) -> Row:
         results["load_and_check"] = [load_time(f, config.load_runs, profile) for f in faqs]
     _say("4. comparison with rapidfuzz and BM25")
     results["comparison"] = comparison(shipped, dev, read_cases(HOLDOUT_QUESTIONS), config)
+    _say("5. ablation: lexical alone, hybrid, intent classifier on every labelled set")
+    results["ablation"] = ablation(shipped)
     _say("3. end to end")
     results["end_to_end"] = end_to_end(questions, config, profile)
     results["machine"]["load_average_at_end"] = load_average()

@@ -14,7 +14,7 @@ from faq.indic import Language as WrittenIn
 from faq.limits import MESSAGE_LIMIT
 from faq.live import ReloadResult
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent
-from faq.model import CONTACT_PLACEHOLDER, FAQ, Entry, split_paragraphs
+from faq.model import CONTACT_PLACEHOLDER, FAQ, Entry, NotCovered, split_paragraphs
 
 BlockKind = Literal["title", "text", "sources", "note", "pre"]  # pre: a fixed-width table
 ReplyKind = Literal["urgent", "answer", "clarify", "none", "info"]
@@ -205,6 +205,20 @@ def fallback_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
     )
 
 
+def not_covered_reply(faq: FAQ, topic: NotCovered, *, voice: Voice = ENGLISH) -> Reply:
+    """A known unknown: says honestly that the topic is not covered, and who to ask.
+
+    Staff write these replies in the English file only, so a Hindi reader gets the
+    English reply under the one-line note, with the disclaimer in Hindi.
+    """
+    blocks = (*_text(faq.fill(topic.reply)), _disclaimer(faq, voice))
+    return Reply(
+        "none",
+        _noted(voice, voice.language != "en", blocks),
+        ((Button(voice.label("button_browse_topics", "Browse topics"), _data(voice, TOPICS)),),),
+    )
+
+
 def reply_for(faq: FAQ, decision: Decision, *, voice: Voice = ENGLISH) -> Reply:
     """The reply to a patient's free-text message, given the matcher's decision."""
     if isinstance(decision, Urgent):
@@ -216,6 +230,8 @@ def reply_for(faq: FAQ, decision: Decision, *, voice: Voice = ENGLISH) -> Reply:
     assert isinstance(decision, NoMatch)
     if decision.unread_script:
         return other_script_reply(faq)
+    if decision.not_covered is not None:
+        return not_covered_reply(faq, decision.not_covered, voice=voice)
     return fallback_reply(faq, voice=voice)
 
 

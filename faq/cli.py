@@ -157,7 +157,16 @@ def decision_json(query: str, decision: Decision) -> dict[str, Any]:
             "suggestions": [pair(m) for m in decision.candidates],
         }
     best = decision.nearest[0].score if decision.nearest else 0.0
-    return {"query": query, "decision": "none", "id": None, "score": best, "suggestions": []}
+    out: dict[str, Any] = {
+        "query": query,
+        "decision": "none",
+        "id": None,
+        "score": best,
+        "suggestions": [],
+    }
+    if decision.not_covered is not None:
+        out["not_covered"] = decision.not_covered.id
+    return out
 
 
 def decision_text(query: str, decision: Decision) -> str:
@@ -174,7 +183,11 @@ def decision_text(query: str, decision: Decision) -> str:
     else:
         assert isinstance(decision, NoMatch)
         nearest = f"; nearest: {_matches(decision.nearest)}" if decision.nearest else ""
-        lines.append(f"  none: the fallback is sent{nearest}")
+        if decision.not_covered is not None:
+            topic = decision.not_covered
+            lines.append(f"  none: not covered, {topic.id!r} ({topic.topic}); its reply is sent")
+        else:
+            lines.append(f"  none: the fallback is sent{nearest}")
     return "\n".join(lines)
 
 

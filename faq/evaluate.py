@@ -68,6 +68,8 @@ class Outcome:
             return "clarify " + ", ".join(f"{m.entry.id} ({m.score:.2f})" for m in d.candidates)
         if isinstance(d, Urgent):
             return f"urgent ({d.rule})"
+        if d.not_covered is not None:
+            return f"none (not covered: {d.not_covered.id})"  # an abstention, honestly worded
         best = f" (nearest {d.nearest[0].entry.id} {d.nearest[0].score:.2f})" if d.nearest else ""
         return "none" + best
 

@@ -20,17 +20,21 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from faq.indic import Language, detect_language
-from faq.model import FAQ, Entry
+from faq.model import FAQ, Entry, NotCovered
+from faq.semantic import Embedder, SemanticIndex, bundled_embedder
 from faq.text import (
     HINGLISH_MARK,
     STOPWORDS,
@@ -38,6 +42,7 @@ from faq.text import (
     is_english_word,
     is_everyday_word,
     is_hindi_like,
+    screen_form,
     words,
 )
 from faq.text import term as word_term
@@ -54,6 +59,43 @@ BETA = 1.0
 # How much of the entry-wide coverage tops up an entry's best single phrasing.
 COVERAGE_SHARE = 0.35
 MAX_SUGGESTIONS = 3
+LEXICAL_TOPIC_LEAD = 0.08
+
+# The meaning model's second opinion (cosines of centred sentence vectors; set on the dev
+# set, see README "Matching quality"):
+# a confident lexical answer is vetoed when another target is this much closer in meaning,
+SEM_VETO = 0.20
+SEM_TOPIC_VETO = 0.05
+# an answer both opinions agree on may have a lexical score and lead this much below the
+# FAQ's answer threshold and margin,
+AGREE_RELIEF = 0.05
+AGREE_LEAD_RELIEF = 0.09
+AGREE_SEMANTIC = 0.45
+AGREE_SEMANTIC_MARGIN = 0.05
+TWO_QUESTIONS_MARGIN = 0.10
+VETO_LEAD_SHARE = 0.5
+# a not-covered topic wins on meaning alone when it is this close and this clear,
+SEM_TOPIC_MIN = 0.60
+SEM_TOPIC_MARGIN = 0.06
+# A topic the words prefer is doubted when an entry is this much closer in meaning.
+SEM_TOPIC_DOUBT = 0.0
+# ... and the words prefer the topic by less than this.
+TOPIC_DOUBT_LEAD = 0.05
+# and entries this close in meaning are suggested (within SEM_WIDEN of the closest).
+SEM_SUGGEST = 0.50
+SEM_SUGGEST_ALONE = 0.65
+# and below the clarify threshold by at most this much when meaning alone suggests.
+SUGGEST_RELIEF = 0.10
+SEM_WIDEN = 0.08
+
+MEDICINES_TOPIC = "medicines-and-doses"
+# A negated question this short is mostly its verb, so the negation decides its meaning.
+NEGATION_SHORT_WORDS = 7
+# A follow-up is short; a longer message says enough on its own.
+FOLLOW_UP_MAX_WORDS = 9
+# Above this many characters a message is read from its question sentences.
+LONG_MESSAGE_CHARS = 280
+QUESTION_SENTENCES = 2
 
 
 @dataclass(frozen=True)
@@ -86,6 +128,8 @@ class Clarify:
 @dataclass(frozen=True)
 class NoMatch:
     nearest: tuple[Match, ...] = ()
+    # Set when the question is about a topic the FAQ knowingly does not cover.
+    not_covered: NotCovered | None = None
     # written in a script the bot cannot read (Tamil, Bengali, Urdu, ...): the reply says
     # which languages it reads instead of the usual fallback
     unread_script: bool = False
@@ -97,23 +141,41 @@ Decision = Urgent | Answer | Clarify | NoMatch
 
 @dataclass(frozen=True)
 class _Phrasing:
-    entry_index: int
+    entry_index: int  # the target: an entry, or a not-covered topic after the entries
     number: int  # position in Entry.phrasings
     terms: frozenset[str]
     weight: float
+    negated: bool
+
+
+@dataclass(frozen=True)
+class _Opinion:
+    """The lexical ranking split into entries and the best not-covered topic."""
+
+    entries: list[tuple[float, int, int]]
+    not_covered: tuple[float, int, int] | None
+
+    @staticmethod
+    def of(ranked: list[tuple[float, int, int]], entry_count: int) -> _Opinion:
+        entries = [r for r in ranked if r[1] < entry_count][: MAX_SUGGESTIONS + 1]
+        topic = next((r for r in ranked if r[1] >= entry_count), None)
+        return _Opinion(entries, topic)
 
 
 class Matcher:
-    """Everything the matcher needs about one FAQ, computed once when the FAQ loads."""
+    """Everything the matcher needs about one FAQ, computed once when the FAQ loads.
 
-    def __init__(self, faq: FAQ) -> None:
+    "Targets" are the FAQ's entries followed by its not-covered topics: both are matched
+    the same way, but only an entry can be answered.
+    """
+
+    def __init__(self, faq: FAQ, *, semantic: bool = True) -> None:
         self.faq = faq
         self._urgent = UrgentScreen(faq.urgent_rules)
         self._synonyms = _SynonymMap(faq.synonyms)
         self._corrections: dict[str, str] = {}
         english_words()  # loaded now, not on the first patient's unusual word
         self._prefix_cache: dict[str, str] = {}
-
         # English loanwords written in Devanagari ("अपॉइंटमेंट") join their English word,
         # in phrasings and questions alike, when the spelling is that close.
         self._english_by_initial: dict[str, list[str]] = defaultdict(list)
@@ -124,10 +186,19 @@ class Matcher:
             if len(w) >= 4 and w.isalpha() and not is_hindi_like(w):
                 self._english_by_initial[w[0]].append(w)
         self._loanwords: dict[str, str] = {}
+        self._entry_count = len(faq.entries)
+        targets: list[tuple[str, tuple[str, ...]]] = [(e.id, e.phrasings) for e in faq.entries]
+        targets += [(f"not-covered:{t.id}", t.phrasings) for t in faq.not_covered]
+
         entry_terms = [self._terms(p for p in entry.phrasings) for entry in faq.entries]
-        self._known_terms = frozenset().union(*entry_terms) if entry_terms else frozenset()
-        self._vocabulary = sorted(
+        all_terms = [self._terms(phrasings) for _, phrasings in targets]
+        self._known_terms = frozenset().union(*all_terms) if all_terms else frozenset()
+        self._entry_words = frozenset(
             {w for e in faq.entries for p in e.phrasings for w in words(p)}
+            | {w for group in faq.synonyms for term in group for w in words(term)}
+        )
+        self._vocabulary = sorted(
+            {w for _, phrasings in targets for p in phrasings for w in words(p)}
             | {w for group in faq.synonyms for term in group for w in words(term)}
         )
         self._known_words = frozenset(self._vocabulary)
@@ -136,6 +207,8 @@ class Matcher:
             if len(w) >= 3:
                 self._spell_targets_by_initial[w[0]].append(w)
 
+        # Weights come from the entries alone: a not-covered topic must not make the words
+        # it shares with an entry look common, nor its own words look known.
         n = len(faq.entries)
         df: dict[str, int] = defaultdict(int)
         for terms in entry_terms:
@@ -143,26 +216,49 @@ class Matcher:
                 df[term] += 1
         self._weights = {t: self._idf(n, d, t) for t, d in df.items()}
         self._unknown_weight = self._idf(n, 1, "") * UNKNOWN_WORD_SHARE
-        # How many phrasings of each entry use a term: lets the self-test hold one out.
-        self._entry_term_counts: list[dict[str, int]] = [defaultdict(int) for _ in entry_terms]
+        # How many phrasings of each target use a term: lets the self-test hold one out.
+        self._entry_term_counts: list[dict[str, int]] = [defaultdict(int) for _ in targets]
         self._phrasings: list[_Phrasing] = []
         self._phrasing_index: dict[tuple[str, int], int] = {}
+        self._semantic_row: dict[tuple[str, int], int] = {}
         self._index: dict[str, list[int]] = defaultdict(list)
-        for e_index, entry in enumerate(faq.entries):
-            for number, phrasing in enumerate(entry.phrasings):
+        semantic_rows: list[tuple[int, str]] = []
+        for t_index, (target_id, phrasings) in enumerate(targets):
+            for number, phrasing in enumerate(phrasings):
+                self._semantic_row[(target_id, number)] = len(semantic_rows)
+                semantic_rows.append((t_index, phrasing))
                 terms = frozenset(self._phrase_terms(phrasing))
                 if not terms:
                     continue
                 p_index = len(self._phrasings)
                 self._phrasings.append(
-                    _Phrasing(e_index, number, terms, sum(self._weights[t] for t in terms))
+                    _Phrasing(
+                        t_index,
+                        number,
+                        terms,
+                        sum(self._weight(t) for t in terms),
+                        _negated(words(phrasing)),
+                    )
                 )
-                self._phrasing_index[(entry.id, number)] = p_index
+                self._phrasing_index[(target_id, number)] = p_index
                 for term in terms:
                     self._index[term].append(p_index)
-                    self._entry_term_counts[e_index][term] += 1
+                    self._entry_term_counts[t_index][term] += 1
+        self._semantic: SemanticIndex | None = None
+        if semantic:
+            self._semantic = SemanticIndex(self._embedder(), semantic_rows)
+        self._medicine_topic = next((t for t in faq.not_covered if t.id == MEDICINES_TOPIC), None)
+
+    @staticmethod
+    def _embedder() -> Embedder:
+        return bundled_embedder()
 
     # -- public ------------------------------------------------------------------------
+
+    @property
+    def semantic(self) -> bool:
+        """Whether the meaning model gives its second opinion (False: lexical alone)."""
+        return self._semantic is not None
 
     def urgent_rule(self, text: str) -> str | None:
         """The urgent rule `text` trips, if any (the first step of every decision)."""
@@ -178,30 +274,41 @@ class Matcher:
             language = "hinglish"  # Hindi words tripped it, so Hindi leads the reply
         return Urgent(hit.rule, language)
 
-    def decide(self, text: str, *, held_out: tuple[str, int] | None = None) -> Decision:
-        """The decision for `text`. `held_out` ignores one phrasing (entry id, number)."""
+    def decide(
+        self,
+        text: str,
+        context: str | None = None,
+        *,
+        held_out: tuple[str, int] | None = None,
+    ) -> Decision:
+        """The decision for `text`. Never raises.
+
+        `context` is the id of the entry answered just before, so that a short follow-up
+        ("and how long will that take?") is read with it. `held_out` ignores one phrasing
+        (entry id, number), for the checker's self-test.
+        """
         urgent = self.urgent(text)
         if urgent is not None:
             return urgent
         if not text.isascii() and detect_language(text) == "other":
             return NoMatch(unread_script=True)
-        terms, unknown_names = self._query(text)
-        ranked = self._rank(terms, held_out, MAX_SUGGESTIONS + 1)
-        t = self.faq.thresholds
-        if not ranked or ranked[0].score < t.clarify:
-            return NoMatch(tuple(ranked[:MAX_SUGGESTIONS]))
-        best = ranked[0]
-        second = ranked[1].score if len(ranked) > 1 else 0.0
-        confident = best.score >= t.answer and best.score - second >= t.margin
-        # A question naming something the FAQ has never heard of ("how long does botox
-        # take to work") may look like a covered one word for word; it only gets
-        # suggestions, never a confident answer about something else.
-        if confident and not any(t not in STOPWORDS for t in unknown_names):
-            return Answer(best, tuple(ranked[1:MAX_SUGGESTIONS]))
-        # Offer the close runners-up too, but not entries far below the best one.
-        floor = max(t.clarify * 0.75, best.score - 0.25)
-        candidates = tuple(m for m in ranked[:MAX_SUGGESTIONS] if m.score >= floor)
-        return Clarify(candidates)
+        if asks_about_medicines(text):
+            # A guard, not a phrasing: no wording of a medicine question may reach an
+            # answer, however close it looks to one.
+            return NoMatch(not_covered=self._medicine_topic)
+        focus = question_sentences(text)
+        decision = self._decide_text(focus, held_out)
+        if focus != text and isinstance(decision, NoMatch) and decision.not_covered is None:
+            # The question sentences were not enough; the whole message may still point
+            # somewhere, but it is long and noisy, so it can only suggest.
+            whole = self._decide_text(text, held_out)
+            if isinstance(whole, Answer):
+                whole = Clarify((whole.match, *whole.runners_up))
+            if not isinstance(whole, NoMatch):
+                decision = whole
+        if context is not None and not isinstance(decision, Answer):
+            decision = self._with_context(focus, decision, context, held_out)
+        return decision
 
     def rank(
         self, text: str, *, held_out: tuple[str, int] | None = None, limit: int | None = None
@@ -217,6 +324,213 @@ class Matcher:
     def _rank(
         self, query: list[str], held_out: tuple[str, int] | None, limit: int | None
     ) -> list[Match]:
+        scored = self._rank_targets(query, held_out, limit)
+        entries = [r for r in scored if r[1] < self._entry_count]
+        top = entries[:limit] if limit else entries
+        return [Match(self.faq.entries[t], score) for score, t, _ in top]
+
+    # -- deciding ----------------------------------------------------------------------
+
+    def _decide_text(self, text: str, held_out: tuple[str, int] | None) -> Decision:
+        terms, unknown_names = self._query(text)
+        ranked = self._rank_targets(terms, held_out, MAX_SUGGESTIONS + 1)
+        skip = self._semantic_row.get(held_out, -1) if held_out else -1
+        sem = None
+        # The meaning model knows English only: for a Hindi or Hinglish question its
+        # opinion would be noise, so the lexical matcher (which reads both) decides alone.
+        if self._semantic is not None and detect_language(text) not in ("hi", "hinglish"):
+            # The model reads the spelling-corrected words ("wat is distonia").
+            words_read = self._corrected(text, hinglish=False)
+            sem = self._semantic.scores(" ".join(words_read), skip_row=skip)
+        lexical = _Opinion.of(ranked, self._entry_count)
+        foreign = any(t not in STOPWORDS for t in unknown_names)
+        if sem is None:
+            decision = self._lexical_decision(lexical, foreign)
+        else:
+            decision = self._hybrid_decision(lexical, sem, foreign)
+        return self._check_negation(text, decision, lexical)
+
+    def _lexical_decision(self, lexical: _Opinion, foreign: bool) -> Decision:
+        t = self.faq.thresholds
+        covered = lexical.not_covered
+        best = lexical.entries[0] if lexical.entries else None
+        # Without the meaning model (Hindi and Hinglish questions, or the ablation) a topic
+        # must lead clearly: a shared everyday word ("aaram", relief) must not turn a
+        # covered question into "not covered".
+        if (
+            covered is not None
+            and covered[0] >= t.clarify
+            and (best is None or covered[0] > best[0] + LEXICAL_TOPIC_LEAD)
+        ):
+            return NoMatch(self._matches(lexical.entries), self._topic(covered[1]))
+        if best is None or best[0] < t.clarify:
+            return NoMatch(self._matches(lexical.entries))
+        second = lexical.entries[1][0] if len(lexical.entries) > 1 else 0.0
+        confident = best[0] >= t.answer and best[0] - second >= t.margin
+        # A question naming something the FAQ has never heard of ("how long does botox
+        # take to work") may look like a covered one word for word; it only gets
+        # suggestions, never a confident answer about something else.
+        if confident and not foreign:
+            matches = self._matches(lexical.entries)
+            return Answer(matches[0], matches[1:])
+        return Clarify(self._suggestions(lexical.entries))
+
+    def _hybrid_decision(
+        self, lexical: _Opinion, sem: npt.NDArray[np.float32], foreign: bool
+    ) -> Decision:
+        t = self.faq.thresholds
+        n = self._entry_count
+        order = np.argsort(-sem, kind="stable")
+        sem_top = int(order[0])
+        sem_top_score = float(sem[sem_top])
+        sem_margin = sem_top_score - float(sem[order[1]]) if len(order) > 1 else sem_top_score
+        best = lexical.entries[0] if lexical.entries else None
+        covered = lexical.not_covered
+
+        # A known unknown: the lexical matcher prefers a not-covered topic, or the meaning
+        # model clearly does and the words do not contradict it.
+        sem_entry = _best_entry(sem, n)
+        sem_entry_score = float(sem[sem_entry]) if sem_entry >= 0 else -1.0
+        words_prefer_topic = (
+            covered is not None
+            and covered[0] >= t.clarify
+            and (best is None or covered[0] > best[0])
+        )
+        # When the meaning model clearly prefers an entry instead ("what kind of condition
+        # is dystonia" shares "condition" with a genetics phrasing), neither is sure: the
+        # entries are suggested, never answered.
+        topic_doubted = (
+            words_prefer_topic
+            and covered is not None
+            and covered[0] - (best[0] if best else 0.0) < TOPIC_DOUBT_LEAD
+            and float(sem[covered[1]]) < sem_entry_score - SEM_TOPIC_DOUBT
+        )
+        lex_prefers_topic = words_prefer_topic and not topic_doubted
+        sem_prefers_topic = (
+            sem_top >= n
+            and sem_top_score >= SEM_TOPIC_MIN
+            and sem_margin >= SEM_TOPIC_MARGIN
+            and (best is None or best[0] < t.answer or best[1] != _best_entry(sem, n))
+        )
+        if lex_prefers_topic or sem_prefers_topic:
+            topic_index = covered[1] if lex_prefers_topic and covered else sem_top
+            return NoMatch(self._matches(lexical.entries), self._topic(topic_index))
+
+        second = lexical.entries[1][0] if best and len(lexical.entries) > 1 else 0.0
+        if best is not None and not foreign and not topic_doubted:
+            lead = best[0] - second
+            confident = best[0] >= t.answer and lead >= t.margin
+            # The veto: a confident lexical answer must not be clearly beaten in meaning
+            # by another target (entry or not-covered topic).
+            # A not-covered topic vetoes at a smaller gap: an answer next to a topic the
+            # FAQ does not cover is the typical wrong answer ("what does surgery involve").
+            # Between entries, a wide lexical lead takes a wider semantic gap to overturn.
+            gap = (
+                SEM_TOPIC_VETO
+                if sem_top >= n
+                else SEM_VETO + VETO_LEAD_SHARE * max(0.0, lead - t.margin)
+            )
+            vetoed = float(sem[best[1]]) < sem_top_score - gap
+            agreed = (
+                best[1] == sem_top
+                and lead >= t.margin - AGREE_LEAD_RELIEF
+                and best[0] >= t.answer - AGREE_RELIEF
+                and sem_top_score >= AGREE_SEMANTIC
+                and sem_margin >= AGREE_SEMANTIC_MARGIN
+                # Both opinions naming the same close second entry: the message asks two
+                # things ("how long does it take and what results"), so ask which.
+                and not (
+                    len(lexical.entries) > 1
+                    and lexical.entries[1][1] == int(order[1])
+                    and sem_margin < TWO_QUESTIONS_MARGIN
+                )
+            )
+            if (confident and not vetoed) or agreed:
+                matches = self._matches(lexical.entries)
+                return Answer(matches[0], matches[1:])
+        lexical_ok = best is not None and best[0] >= t.clarify
+        # Meaning alone may suggest, when it is sure and the words are not far off.
+        semantic_ok = (
+            sem_entry >= 0
+            and sem_entry_score >= SEM_SUGGEST_ALONE
+            and best is not None
+            and best[0] >= t.clarify - SUGGEST_RELIEF
+        )
+        if not lexical_ok and not semantic_ok:
+            return NoMatch(self._matches(lexical.entries))
+        picks = list(lexical.entries) if lexical_ok else []
+        suggestions = list(self._suggestions(picks)) if picks else []
+        # The meaning model's nearest entries widen the list; agreement goes first.
+        for index in (int(i) for i in order[:MAX_SUGGESTIONS]):
+            if index >= n or float(sem[index]) < max(SEM_SUGGEST, sem_top_score - SEM_WIDEN):
+                continue
+            if all(m.entry is not self.faq.entries[index] for m in suggestions):
+                lex_score = next((s for s, i, _ in lexical.entries if i == index), 0.0)
+                suggestions.append(Match(self.faq.entries[index], lex_score))
+        if not suggestions:
+            return NoMatch(self._matches(lexical.entries))
+        return Clarify(tuple(suggestions[:MAX_SUGGESTIONS]))
+
+    def _check_negation(self, text: str, decision: Decision, lexical: _Opinion) -> Decision:
+        """ "i am not thankful at all" is not "thank you": a negated question is never
+        answered with a phrasing that says the opposite."""
+        if not isinstance(decision, Answer) or not lexical.entries:
+            return decision
+        query_words = words(text)
+        if not _negated(query_words):
+            return decision
+        phrasing = self._phrasings[lexical.entries[0][2]] if lexical.entries[0][2] >= 0 else None
+        if phrasing is None or phrasing.negated:
+            return decision
+        entry = decision.match.entry
+        if entry.kind == "info":
+            return NoMatch((decision.match,))
+        if len(query_words) <= NEGATION_SHORT_WORDS:
+            return Clarify((decision.match, *decision.runners_up))
+        return decision
+
+    def _with_context(
+        self,
+        text: str,
+        decision: Decision,
+        context: str,
+        held_out: tuple[str, int] | None,
+    ) -> Decision:
+        """A short follow-up read together with the answer it follows."""
+        previous = self.faq.entry(context)
+        if previous is None or isinstance(decision, Urgent):
+            return decision
+        if isinstance(decision, NoMatch) and decision.not_covered is not None:
+            return decision  # "does that work for children?": the topic is the answer
+        asked = words(text)
+        if len(asked) > FOLLOW_UP_MAX_WORDS or not _follows_up(asked):
+            return decision
+        joined = self._decide_text(f"{text} {previous.question}", held_out)
+        if isinstance(joined, Answer | Clarify):
+            return joined
+        return decision
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _topic(self, target: int) -> NotCovered:
+        return self.faq.not_covered[target - self._entry_count]
+
+    def _matches(self, ranked: list[tuple[float, int, int]]) -> tuple[Match, ...]:
+        return tuple(Match(self.faq.entries[r[1]], r[0]) for r in ranked[:MAX_SUGGESTIONS])
+
+    def _suggestions(self, ranked: list[tuple[float, int, int]]) -> tuple[Match, ...]:
+        """The close runners-up too, but not entries far below the best one."""
+        if not ranked:
+            return ()
+        floor = max(self.faq.thresholds.clarify * 0.75, ranked[0][0] - 0.25)
+        return tuple(
+            Match(self.faq.entries[r[1]], r[0]) for r in ranked[:MAX_SUGGESTIONS] if r[0] >= floor
+        )
+
+    def _rank_targets(
+        self, query: list[str], held_out: tuple[str, int] | None, limit: int | None = None
+    ) -> list[tuple[float, int, int]]:
+        """(score, target index, best phrasing index) for every target sharing a term."""
         if not query:
             return []
         skip = self._phrasing_index.get(held_out, -1) if held_out else -1
@@ -225,25 +539,66 @@ class Matcher:
         content = [t for t in query if t not in STOPWORDS] or query
         candidates = {p for term in content for p in self._index.get(term, ())}
         candidates.discard(skip)
-        best: dict[int, float] = {}
-        for p_index in candidates:
+        # Shared weight per candidate, added in the query's term order: a content term
+        # walks its postings, any other term is looked up in each candidate's terms.
+        content_terms = set(content)
+        shared_by: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        for term, w in weights.items():
+            if term in content_terms:
+                for p_index in self._index.get(term, ()):
+                    if p_index in shared_by:
+                        shared_by[p_index] += w
+            else:
+                for p_index in candidates:
+                    if term in self._phrasings[p_index].terms:
+                        shared_by[p_index] += w
+        best: dict[int, tuple[float, int]] = {}
+        for p_index, shared in shared_by.items():
             phrasing = self._phrasings[p_index]
-            shared = sum(w for t, w in weights.items() if t in phrasing.terms)
             recall = shared / total
             precision = shared / phrasing.weight
             score = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
-            if score > best.get(phrasing.entry_index, 0.0):
-                best[phrasing.entry_index] = score
+            if score > best.get(phrasing.entry_index, (0.0, -1))[0]:
+                best[phrasing.entry_index] = (score, p_index)
         skipped = self._phrasings[skip] if skip >= 0 else None
+        n = self._entry_count
+        floor = -1.0
+        if limit is not None:
+            # The coverage top-up lies between 0 and min(1, score + 0.3): an entry whose
+            # best possible total is below the limit-th best certain total cannot be in
+            # the top, so its coverage is never computed (most entries of a large FAQ).
+            certain = heapq.nlargest(
+                limit, ((1 - COVERAGE_SHARE) * sc for t, (sc, _) in best.items() if t < n)
+            )
+            if len(certain) == limit:
+                floor = certain[-1] - 1e-4
         scored = []
-        for e_index, score in best.items():
-            counts = self._entry_term_counts[e_index]
-            own = skipped.terms if skipped and skipped.entry_index == e_index else frozenset()
+        for t_index, (score, p_index) in best.items():
+            bound = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(1.0, score + 0.3)
+            if t_index < n and bound < floor:
+                continue
+            counts = self._entry_term_counts[t_index]
+            own = skipped.terms if skipped and skipped.entry_index == t_index else frozenset()
             coverage = sum(w for t, w in weights.items() if counts.get(t, 0) > (t in own)) / total
             combined = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(coverage, score + 0.3)
-            scored.append((-round(combined, 4), self.faq.entries[e_index].id, e_index))
-        top = heapq.nsmallest(limit, scored) if limit else sorted(scored)
-        return [Match(self.faq.entries[e], -neg) for neg, _, e in top]
+            scored.append((-round(combined, 4), self._target_id(t_index), t_index, p_index))
+        if limit is None:
+            scored.sort()
+            kept = scored
+        else:
+            # Only the top entries and the best not-covered topic are ever looked at;
+            # selecting them instead of sorting everything matters for large FAQs.
+            kept = heapq.nsmallest(limit, (s for s in scored if s[2] < n))
+            topic = min((s for s in scored if s[2] >= n), default=None)
+            if topic is not None:
+                kept.append(topic)
+                kept.sort()
+        return [(-neg, t_index, p_index) for neg, _, t_index, p_index in kept]
+
+    def _target_id(self, t_index: int) -> str:
+        if t_index < self._entry_count:
+            return self.faq.entries[t_index].id
+        return self.faq.not_covered[t_index - self._entry_count].id
 
     def query_terms(self, text: str) -> list[str]:
         """The terms the matcher sees in `text` (for the CLI's explanations and tests)."""
@@ -296,16 +651,8 @@ class Matcher:
         a procedure or a name the FAQ does not cover, unlike an unknown everyday word
         ("husband", "meetings") that only adds context.
         """
-        # In a Hindi or Hinglish question an unknown short word is far more likely Hindi
-        # than an English typo: "neend" (sleep) is not "need".
-        # Nor is a Hindi word "corrected" into another Hindi word ("sambhav", possible,
-        # is not "samjhao", explain): Hindi spellings meet through their skeletons, and
-        # only close English loanwords are spelt the English way.
         hinglish = detect_language(text) in ("hi", "hinglish")
-        corrected = [
-            self._correct(w) if not hinglish else self._correct_in_hinglish(w, i)
-            for i, w in enumerate(words(text)[:MAX_QUERY_WORDS])
-        ]
+        corrected = self._corrected(text, hinglish)
         stems = self._synonyms.apply([_stem_word(w) for w in corrected])
         terms = list(dict.fromkeys(self._nearest_known(t) for t in stems))
         # A synonym group no entry uses names a topic the FAQ does not cover ("kitne ka",
@@ -321,18 +668,32 @@ class Matcher:
                 and w.isalpha()
                 and not set(w) & set("aeiou")
                 and w not in STOPWORDS
-                and w not in self._known_words
+                and w not in self._entry_words
             }
         kept = set(stems)
         foreign = set(uncovered)
         for w in corrected:
-            if len(w) < 4 or not w.isalpha() or w in self._known_words or is_everyday_word(w):
+            if len(w) < 4 or not w.isalpha() or w in self._entry_words or is_everyday_word(w):
                 continue
             single = self._synonyms.apply([_stem_word(w)])[0]
             # a word inside a phrase of a synonym group ("jaan bujh") is not unknown
             if single in kept and self._nearest_known(single) not in self._weights:
                 foreign.add(self._nearest_known(single))
         return terms, frozenset(foreign)
+
+    def _corrected(self, text: str, hinglish: bool) -> list[str]:
+        """The question's words, misspellings fixed.
+
+        In a Hindi or Hinglish question an unknown short word is far more likely Hindi
+        than an English typo: "neend" (sleep) is not "need". Nor is a Hindi word
+        "corrected" into another Hindi word ("sambhav", possible, is not "samjhao",
+        explain): Hindi spellings meet through their skeletons, and only close English
+        loanwords are spelt the English way.
+        """
+        ws = words(text)[:MAX_QUERY_WORDS]
+        if not hinglish:
+            return [self._correct(w) for w in ws]
+        return [self._correct_in_hinglish(w, i) for i, w in enumerate(ws)]
 
     def _correct_in_hinglish(self, word: str, position: int) -> str:
         if word == "hi" and position > 0:
@@ -388,6 +749,98 @@ class Matcher:
             if len(self._prefix_cache) < 50_000:
                 self._prefix_cache[term] = cached
         return cached
+
+
+_MEDICINE_WORDS = frozenset(
+    """
+    medicine medicines medication medications meds med drug drugs tablet tablets pill pills
+    capsule capsules dose doses dosage dosages dosing mg milligram milligrams prescription
+    prescriptions prescribed syrup overdose antidote painkiller painkillers
+    dawa dawai dawaai dawaiyan dawaiyon dava davai davaai goli goliyan golia goliya khurak
+    baclofen clonazepam trihexyphenidyl benzhexol pacitane artane levodopa syndopa
+    tetrabenazine diazepam gabapentin pregabalin propranolol
+    दवा दवाई दवाइयां दवाइयाँ दवाओं दवाएं गोली गोलियां गोलियाँ खुराक डोज़ डोज
+    """.split()
+)
+
+
+def asks_about_medicines(text: str) -> bool:
+    """Whether the message mentions medicines, tablets or doses (English, Hinglish, Hindi).
+
+    The FAQ's sources say nothing about medicines, so such a question must never receive
+    an FAQ answer (which could read as advice about them).
+    """
+    # screen_form keeps Devanagari vowel signs inside their words ("दवा"), which the
+    # matcher's word splitter does not (yet).
+    ws = words(text) + screen_form(text).split()
+    for i, w in enumerate(ws):
+        if w == "dose" and _misspelt_does(ws[i + 1 : i + 2]):
+            continue
+        if w in _MEDICINE_WORDS:
+            return True
+    return False
+
+
+# "why dose touching my chin help": "dose" is often "does" mistyped; as a verb it comes
+# before its subject, as a noun it does not ("what dose should i take", "dose of").
+_SUBJECTS = frozenset("it this that my your his her their the a an stress dystonia".split())
+
+
+def _misspelt_does(following: list[str]) -> bool:
+    return bool(following) and (following[0] in _SUBJECTS or following[0].endswith("ing"))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!\n।])\s*")
+_QUESTION_START = frozenset(
+    """
+    what why how when where which who whom whose will would can could should shall is are
+    am was were do does did has have had may might must kya kyun kyu kaise kab kitna kitne
+    kitni kaun kaunsi kahan क्या क्यों कैसे कब कितना कौन
+    """.split()
+)
+
+
+def question_sentences(text: str) -> str:
+    """What a long message asks: its last question sentences (or its last sentences).
+
+    A caregiver's long message tells a story and ends with what they want to know; read
+    whole, the story's words drown the question. Short messages are read whole.
+    """
+    if len(text) <= LONG_MESSAGE_CHARS:
+        return text
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    asking = [
+        s for s in sentences if s.endswith("?") or (words(s)[:1] and words(s)[0] in _QUESTION_START)
+    ]
+    chosen = (asking or sentences)[-QUESTION_SENTENCES:]
+    return " ".join(chosen) or text
+
+
+_NEGATORS = frozenset("not no never nahi nahin nai mat नहीं नही मत ना".split())
+
+
+def _negated(ws: list[str]) -> bool:
+    # "is it progressive or not" and "hota hai ya nahi" ask, they do not negate.
+    return any(
+        w in _NEGATORS and not (i and ws[i - 1] in ("or", "ya", "या")) for i, w in enumerate(ws)
+    )
+
+
+_FOLLOW_UP_WORDS = frozenset("that it this those these them they there also too".split())
+_FOLLOW_UP_OPENERS = (("and",), ("what", "about"), ("how", "about"), ("but",), ("also",))
+
+
+def _follows_up(ws: list[str]) -> bool:
+    """A message that leans on what came before: "and ...", "what about ...", "that"."""
+    return any(tuple(ws[: len(o)]) == o for o in _FOLLOW_UP_OPENERS) or any(
+        w in _FOLLOW_UP_WORDS for w in ws
+    )
+
+
+def _best_entry(sem: npt.NDArray[np.float32], entry_count: int) -> int:
+    if entry_count == 0:
+        return -1
+    return int(np.argmax(sem[:entry_count]))
 
 
 def _stem_word(word: str) -> str:

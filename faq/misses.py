@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from faq.matcher import Matcher
+from faq.matcher import Matcher, NoMatch
 from faq.store import MissRow
 from faq.text import STOPWORDS, stem
 
@@ -36,6 +36,51 @@ class MissGroup:
     examples: tuple[str, ...]  # up to MAX_EXAMPLES different texts, most asked first
     nearest_id: str | None  # the FAQ entry these questions come closest to today
     nearest_score: float  # the group's mean score for that entry (0 when none)
+
+
+@dataclass(frozen=True)
+class WishlistItem:
+    """Questions on a topic the FAQ knowingly does not cover: the clinic's content wishlist."""
+
+    topic_id: str
+    topic: str
+    count: int
+    people: int
+    examples: tuple[str, ...]
+
+
+def split_not_covered(
+    rows: Iterable[MissRow], matcher: Matcher
+) -> tuple[list[WishlistItem], list[MissRow]]:
+    """Questions on a not-covered topic, per topic (most asked first), and all the others.
+
+    Each question is decided again against today's FAQ, like the nearest entries below:
+    a topic staff have since covered with an entry no longer shows here.
+    """
+    by_topic: dict[str, list[MissRow]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    rest: list[MissRow] = []
+    for row in rows:
+        decision = matcher.decide(row.text)
+        if isinstance(decision, NoMatch) and decision.not_covered is not None:
+            by_topic[decision.not_covered.id].append(row)
+            titles[decision.not_covered.id] = decision.not_covered.topic
+        else:
+            rest.append(row)
+    items = []
+    for topic_id, topic_rows in by_topic.items():
+        texts = Counter(" ".join(r.text.split()) for r in topic_rows)
+        items.append(
+            WishlistItem(
+                topic_id=topic_id,
+                topic=titles[topic_id],
+                count=len(topic_rows),
+                people=len({r.user for r in topic_rows}),
+                examples=tuple(t for t, _ in texts.most_common(MAX_EXAMPLES)),
+            )
+        )
+    items.sort(key=lambda i: (-i.count, -i.people, i.topic_id))
+    return items, rest
 
 
 def group_misses(

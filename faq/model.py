@@ -44,7 +44,11 @@ class Entry:
 
 @dataclass(frozen=True)
 class NotCovered:
-    """A subject the FAQ deliberately does not answer, with the honest reply it gets."""
+    """A topic patients ask about that the FAQ knowingly does not answer (a known unknown).
+
+    The matcher recognises its phrasings so that such a question gets an honest "this is
+    not covered, please ask the clinic" instead of a nearby entry that sounds like one.
+    """
 
     id: str
     topic: str

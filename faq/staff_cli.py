@@ -12,7 +12,7 @@ from pathlib import Path
 from faq.links import BadUsernameError, check_username, deep_link, write_qr_codes
 from faq.loader import load_faq, resolve_path
 from faq.matcher import matcher_for
-from faq.misses import MissGroup, group_misses
+from faq.misses import MissGroup, WishlistItem, group_misses, split_not_covered
 from faq.posters import write_posters
 from faq.review_cli import run_review
 from faq.stats import collect_stats, render_text, write_html_report
@@ -146,14 +146,19 @@ def cmd_misses(args: argparse.Namespace) -> int:
     if not rows:
         print(f"No missed questions in the last {args.since} days.")
         return EXIT_OK
-    groups = group_misses(rows, matcher_for(faq))
-    unanswered = sum(g.unanswered for g in groups)
-    clarified = sum(g.clarified for g in groups)
+    wishlist, rest = split_not_covered(rows, matcher_for(faq))
+    groups = group_misses(rest, matcher_for(faq))
+    unanswered = sum(r.decision == "none" for r in rows)
+    clarified = sum(r.decision == "clarify" for r in rows)
     print(
         f"Questions the bot did not answer in the last {args.since} days: {len(rows)} "
         f'({unanswered} unanswered, {clarified} "did you mean"), '
-        f"in {len(groups)} group{'s' * (len(groups) != 1)}, largest first."
+        f"{sum(i.count for i in wishlist)} of them on topics the FAQ does not cover; "
+        f"the others in {len(groups)} group{'s' * (len(groups) != 1)}, largest first."
     )
+    if wishlist:
+        print()
+        print(_wishlist_text(wishlist))
     for number, group in enumerate(groups, 1):
         print()
         print(_group_text(number, group))
@@ -165,6 +170,18 @@ def cmd_misses(args: argparse.Namespace) -> int:
         "what the bot would now do."
     )
     return EXIT_OK
+
+
+def _wishlist_text(items: list[WishlistItem]) -> str:
+    lines = [
+        "Asked about topics this FAQ does not cover (its `not_covered:` list); the bot said so\n"
+        "and pointed to the clinic. A wishlist for new entries, most asked first:"
+    ]
+    for item in items:
+        people = f"{item.people} {'person' if item.people == 1 else 'people'}"
+        lines.append(f"- {item.topic} ({item.topic_id}): {item.count} from {people}")
+        lines += [f'   "{text}"' for text in item.examples]
+    return "\n".join(lines)
 
 
 def _group_text(number: int, group: MissGroup) -> str:

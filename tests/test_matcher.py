@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 
 from faq.loader import load_faq
 from faq.matcher import (
+    AGREE_LEAD_RELIEF,
+    AGREE_RELIEF,
     MAX_SUGGESTIONS,
+    SUGGEST_RELIEF,
     Answer,
     Clarify,
     Decision,
@@ -324,8 +327,12 @@ def test_raising_the_answer_threshold_turns_an_answer_into_clarify(faq: FAQ) -> 
     score = before.match.score
     assert faq.thresholds.clarify <= score < 0.99
 
+    # Agreement of the meaning model relieves the threshold by AGREE_RELIEF, no more.
     stricter = dataclasses.replace(
-        faq, thresholds=dataclasses.replace(faq.thresholds, answer=round(score + 0.01, 2))
+        faq,
+        thresholds=dataclasses.replace(
+            faq.thresholds, answer=round(score + AGREE_RELIEF + 0.01, 2)
+        ),
     )
     after = Matcher(stricter).decide(QUESTION)
     assert isinstance(after, Clarify), describe(after)
@@ -335,7 +342,7 @@ def test_raising_the_answer_threshold_turns_an_answer_into_clarify(faq: FAQ) -> 
 
 def test_raising_the_clarify_threshold_above_the_best_score_abstains(faq: FAQ) -> None:
     score = Matcher(faq).rank(QUESTION)[0].score
-    above = round(score + 0.01, 2)
+    above = round(score + SUGGEST_RELIEF + 0.01, 2)
     strict = dataclasses.replace(faq, thresholds=Thresholds(answer=above, clarify=above))
     assert isinstance(Matcher(strict).decide(QUESTION), NoMatch)
 
@@ -344,7 +351,7 @@ def test_a_wider_margin_turns_an_answer_with_a_close_runner_up_into_clarify(faq:
     before = Matcher(faq).decide(QUESTION)
     assert isinstance(before, Answer)
     gap = before.match.score - before.runners_up[0].score
-    margin = round(gap + 0.01, 2)
+    margin = round(gap + AGREE_LEAD_RELIEF + 0.01, 2)
     wide = dataclasses.replace(faq, thresholds=dataclasses.replace(faq.thresholds, margin=margin))
     assert isinstance(Matcher(wide).decide(QUESTION), Clarify)
 

@@ -27,10 +27,14 @@ DEV = DATA / "dev-questions.tsv"
 HOLDOUT = DATA / "holdout-questions.tsv"
 HINDI = DATA / "dev-hindi-hinglish.tsv"
 MORE_HINDI = DATA / "more-hindi-hinglish.tsv"
+# Written without looking at the FAQ's phrasings, after the hybrid matcher was designed,
+# around its failure kinds (uncovered topics, medicines, meaning without shared words,
+# long messages, negation); never used to set a threshold.
+HOLDOUT_2 = DATA / "holdout-2-questions.tsv"
 
-# Holdout in-scope "answered right" was 74.5% when these tests were written; the floor is
-# that minus five points, so a real regression fails but ordinary tuning does not.
-HOLDOUT_IN_SCOPE_RIGHT_FLOOR = 69.0
+# Holdout in-scope "answered right" was 79.1% with the hybrid matcher; the floor is that
+# minus five points, so a real regression fails but ordinary tuning does not.
+HOLDOUT_IN_SCOPE_RIGHT_FLOOR = 74.0
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,11 @@ def dev(matcher: Matcher) -> Report:
 @pytest.fixture(scope="module")
 def holdout(matcher: Matcher) -> Report:
     return evaluate(matcher, read_cases(HOLDOUT))
+
+
+@pytest.fixture(scope="module")
+def holdout_2(matcher: Matcher) -> Report:
+    return evaluate(matcher, read_cases(HOLDOUT_2))
 
 
 def misses(report: Report, category: str) -> str:
@@ -63,7 +72,9 @@ def wrong_answers(report: Report) -> str:
 # -- the question sets themselves -------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [DEV, HOLDOUT, HINDI], ids=["dev", "holdout", "hindi"])
+@pytest.mark.parametrize(
+    "path", [DEV, HOLDOUT, HINDI, HOLDOUT_2], ids=["dev", "holdout", "hindi", "holdout-2"]
+)
 def test_question_set_covers_every_category_and_names_real_entries(faq: FAQ, path: Path) -> None:
     cases = read_cases(path)
     categories = {c.category for c in cases}
@@ -112,8 +123,8 @@ def test_holdout_has_no_false_urgent(holdout: Report) -> None:
     assert holdout.false_urgent == 0, misses(holdout, "control")
 
 
-def test_holdout_wrong_confident_answers_are_at_most_2_percent(holdout: Report) -> None:
-    assert holdout.wrong_confident <= 2.0, wrong_answers(holdout)
+def test_holdout_wrong_confident_answers_are_at_most_1_5_percent(holdout: Report) -> None:
+    assert holdout.wrong_confident <= 1.5, wrong_answers(holdout)
 
 
 def test_holdout_out_of_scope_abstains_at_least_90_percent(holdout: Report) -> None:
@@ -167,6 +178,24 @@ def test_second_hindi_batch_gets_few_wrong_answers_and_the_right_suggestions(
     assert more.in_scope_right_or_suggested >= 90.0, misses(more, "in")
 
 
+# -- second held-out set ----------------------------------------------------------------
+
+
+def test_holdout_2_urgent_caught_and_no_false_urgent(holdout_2: Report) -> None:
+    print("\n".join(holdout_2.summary_lines()))
+    assert holdout_2.urgent_caught == 100.0, misses(holdout_2, "urgent")
+    assert holdout_2.false_urgent == 0, misses(holdout_2, "control")
+
+
+def test_holdout_2_wrong_confident_answers_stay_rare(holdout_2: Report) -> None:
+    # 2.4% (2 of 82) when written; the floor catches a regression, not the target.
+    assert holdout_2.wrong_confident <= 3.0, wrong_answers(holdout_2)
+
+
+def test_holdout_2_out_of_scope_mostly_abstains(holdout_2: Report) -> None:
+    assert holdout_2.out_of_scope_abstained >= 88.0, misses(holdout_2, "oos")
+
+
 # -- no question set leaks into the FAQ -------------------------------------------------
 
 
@@ -184,6 +213,7 @@ def _verbatim_alternates(faq: FAQ, path: Path) -> list[str]:
     would mean a test question was pasted into the FAQ.
     """
     alternates = {_bare(a): e.id for e in faq.entries for a in e.alternates}
+    alternates |= {_bare(p): f"not_covered {t.id}" for t in faq.not_covered for p in t.phrasings}
     canonical = {_bare(e.question) for e in faq.entries}
     return [
         f"{path.name}:{c.line}: {c.question!r} is an alternate of {alternates[_bare(c.question)]}"
@@ -194,9 +224,18 @@ def _verbatim_alternates(faq: FAQ, path: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", [DEV, HINDI, MORE_HINDI], ids=["dev", "hindi", "more-hindi"])
-def test_no_dev_question_was_pasted_into_the_faq(faq: FAQ, path: Path) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [DEV, HINDI, MORE_HINDI, HOLDOUT_2],
+    ids=["dev", "hindi", "more-hindi", "holdout-2"],
+)
+def test_no_evaluation_question_was_pasted_into_the_faq(faq: FAQ, path: Path) -> None:
     leaks = _verbatim_alternates(faq, path)
+    assert not leaks, f"{len(leaks)} verbatim:\n" + "\n".join(leaks)
+
+
+def test_no_holdout_question_was_pasted_into_the_not_covered_topics(faq: FAQ) -> None:
+    leaks = [leak for leak in _verbatim_alternates(faq, HOLDOUT) if "not_covered" in leak]
     assert not leaks, f"{len(leaks)} verbatim:\n" + "\n".join(leaks)
 
 

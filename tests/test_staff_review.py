@@ -32,10 +32,10 @@ OTHERS = (
     "can children get this",
     "my neck pulls when i write, is that normal for everyone who has the condition",
     "are there support groups near pune",
-    "does the weather change how bad it is",
+    "can i get a tattoo",
     "can i fly on a plane",
     "is swimming ok for me",
-    "how long do appointments take",
+    "can i keep a pet dog",
 )
 
 

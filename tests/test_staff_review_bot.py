@@ -19,18 +19,6 @@ from tests.fakebotapi import DEFAULT_USER_ID, FakeBotAPI, SentMessage
 
 MISSED = "is it worse in the cold weather"
 PATIENTS = (DEFAULT_USER_ID, DEFAULT_USER_ID + 1, DEFAULT_USER_ID + 2)
-NOT_COVERED = """\
-not_covered:
-  - id: medicines-and-doses
-    topic: medicines or doses
-    phrasings:
-      - which medicine should i take for dystonia
-      - how much of my tablets can i take
-      - can i change my dose
-    reply: |-
-      The clinic's information here does not cover medicines or doses.
-      {contact}
-"""
 
 
 async def ask(bot: Harness, text: str, user_id: int = DEFAULT_USER_ID) -> SentMessage:
@@ -180,12 +168,8 @@ async def test_a_tap_that_would_break_the_faq_is_refused_with_the_checkers_messa
     phrasing too: the checker's located message comes back, the file is untouched."""
     clean_env(monkeypatch)
     settings = make_settings(fake_api, tmp_path)
-    assert settings.faq_path is not None
-    settings.faq_path.write_text(
-        settings.faq_path.read_text(encoding="utf-8") + NOT_COVERED, encoding="utf-8"
-    )
     async with running_bot(settings, fake_api) as bot:
-        taken = "can i change my dose"
+        taken = "is stretching good for my neck"  # a phrasing of the shipped exercise topic
         await patients_miss(bot, taken)
         before = bot.faq_file.read_bytes()
         group = group_with(await review(bot), taken)
@@ -193,8 +177,8 @@ async def test_a_tap_that_would_break_the_faq_is_refused_with_the_checkers_messa
         refused = await tap(bot, group, button(group, "Add as a phrasing of")["callback_data"])
         assert "would break the FAQ" in refused.plain
         assert f"{bot.faq_file}:" in refused.plain  # path:line:col
-        assert "'can i change my dose'" in refused.plain
-        assert "&#x27;can i change my dose&#x27;" in refused.text  # escaped for HTML
+        assert f"'{taken}'" in refused.plain
+        assert f"&#x27;{taken}&#x27;" in refused.text  # escaped for HTML
         assert bot.faq_file.read_bytes() == before
 
 
@@ -205,20 +189,20 @@ async def test_not_covered_is_a_second_step_with_one_button_per_topic(
     """ "Not covered…" offers the topics; a topic's button adds the question to it."""
     clean_env(monkeypatch)
     settings = make_settings(fake_api, tmp_path)
-    assert settings.faq_path is not None
-    settings.faq_path.write_text(
-        settings.faq_path.read_text(encoding="utf-8") + NOT_COVERED, encoding="utf-8"
-    )
     async with running_bot(settings, fake_api) as bot:
         question = "can i take more tablets when it is bad"
         await patients_miss(bot, question)
         group = group_with(await review(bot), question)
         step = await tap(bot, group, button(group, "Not covered…")["callback_data"])
-        assert [b["text"] for b in step.buttons] == ["medicines or doses"]
-        done = await tap(bot, step, step.callback_data[0])
+        faq = bot.app.bot_data.conversation.knowledge.faq
+        labels = [b["text"] for b in step.buttons]
+        assert len(labels) == len(faq.not_covered)  # one button per topic
+        medicines = labels.index(next(x for x in labels if x.startswith("medicines")))
+        done = await tap(bot, step, step.callback_data[medicines])
         assert "not-covered topic 'medicines-and-doses'" in done.plain
         faq = bot.app.bot_data.conversation.knowledge.faq
-        assert question in faq.not_covered[0].phrasings
+        topic = next(t for t in faq.not_covered if t.id == "medicines-and-doses")
+        assert question in topic.phrasings
 
 
 async def test_an_old_review_button_after_a_restart_offers_a_fresh_digest(

@@ -35,6 +35,7 @@ REPLY_TEXTS = {
     "other_script_reply": {"other_script_note"},
     "clarify_reply": {"clarify", "button_none_of_these"},
     "fallback_reply": {"fallback", "button_browse_topics"},
+    "not_covered_reply": {"disclaimer", "button_browse_topics", "missing_translation_note"},
     "welcome_reply": {"welcome", "disclaimer"},
     "help_reply": {"help"},
     "topics_reply": {"topics"},
