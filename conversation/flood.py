@@ -95,3 +95,30 @@ class RecentTexts:
 
     def __len__(self) -> int:
         return len(self._users)
+
+
+class LastAnswers:
+    """The entry each person was last answered with, for a few minutes, so a short
+    follow-up ("and how long will that take?") can be read with it. Memory only."""
+
+    def __init__(self, seconds: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._users: dict[str, tuple[float, str]] = {}
+
+    def remember(self, user_key: str, entry_id: str) -> None:
+        self._users[user_key] = (self._clock(), entry_id)
+
+    def get(self, user_key: str) -> str | None:
+        found = self._users.get(user_key)
+        if found is None or self._clock() - found[0] > self.seconds:
+            return None
+        return found[1]
+
+    def forget(self, user_key: str) -> None:
+        self._users.pop(user_key, None)
+
+    def prune(self) -> None:
+        now = self._clock()
+        for key in [k for k, (at, _) in self._users.items() if now - at > self.seconds]:
+            del self._users[key]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from conversation import replies
 from conversation.commands import INFO_COMMANDS, Command, parse_command
-from conversation.flood import FloodGate, RecentTexts
+from conversation.flood import FloodGate, LastAnswers, RecentTexts
 from conversation.languages import LanguageChoices, Reading, other_language, read_language
 from conversation.recording import ForgetIncompleteError, Recorder
 from conversation.replies import Reply
@@ -68,6 +68,7 @@ class Conversation:
         self.retention_days = retention_days
         self.flood = flood if flood is not None else FloodGate(8, 30.0)
         self.recent = recent if recent is not None else RecentTexts()
+        self.last_answers = LastAnswers()
         self.staff_report = staff_report
         self.serve_unreviewed = serve_unreviewed
         self.languages = LanguageChoices(recorder, retention_days)
@@ -187,13 +188,17 @@ class Conversation:
             return ()
         if verdict == "notify":
             return (replies.slow_down_reply(voice=voice),)
-        decision = knowledge.matcher.decide(text)
+        with self._lock:
+            context = self.last_answers.get(speaker.key)
+        decision = knowledge.matcher.decide(text, context)
         log.info("message handled: decision=%s", decision.kind)  # never the text itself
         if isinstance(decision, Urgent):
             with self._lock:
                 self.recent.forget(speaker.key)
         elif isinstance(decision, Answer):
             self._answered(decision.match.entry.id, speaker.user, "match")
+            with self._lock:
+                self.last_answers.remember(speaker.key, decision.match.entry.id)
         elif isinstance(decision, Clarify):
             self._record_miss(speaker.user, text, "clarify", decision.candidates[0])
         elif isinstance(decision, NoMatch):
@@ -203,6 +208,7 @@ class Conversation:
     def _forget(self, speaker: Speaker, voice: Voice) -> Reply:
         with self._lock:
             self.recent.forget(speaker.key)
+            self.last_answers.forget(speaker.key)
         try:
             removed = self.recorder.forget(speaker.user) if self.recorder is not None else 0
         except ForgetIncompleteError as exc:
@@ -306,6 +312,8 @@ class Conversation:
             if entry is not None:
                 if record:
                     self._answered(entry.id, user, "button")
+                    with self._lock:
+                        self.last_answers.remember(speaker.key, entry.id)
                 return ButtonResult(
                     replies.answer_reply(faq, entry, voice=voice), language=language
                 )
@@ -330,6 +338,7 @@ class Conversation:
         with self._lock:
             self.flood.prune()
             self.recent.prune()
+            self.last_answers.prune()
         self.languages.prune()
 
     def _record(self, write: Callable[[Store], object]) -> None:

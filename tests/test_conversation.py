@@ -10,7 +10,7 @@ import pytest
 
 from bot.console import run_console
 from conversation.commands import parse_command
-from conversation.flood import FloodGate, RecentTexts
+from conversation.flood import FloodGate, LastAnswers, RecentTexts
 from conversation.pipeline import Conversation
 from conversation.replies import Block, Reply
 from conversation.turns import Outcome, Press, Speaker, Turn
@@ -238,3 +238,43 @@ def test_the_conversation_package_knows_nothing_of_its_front_ends() -> None:
             )
             for name in names:
                 assert name.split(".")[0] not in ("bot", "telegram"), f"{module.name}: {name}"
+
+
+# -- follow-ups: a short question read with the answer just given ---------------------------
+
+FOLLOW_UP = "how long does it last?"
+TOUCH_QUESTION = "why does resting my fingers on my jaw calm the twisting"
+
+
+def entry_of(outcome: Outcome) -> str | None:
+    return outcome.replies[0].entry_id if outcome.replies else None
+
+
+def test_a_short_follow_up_is_read_with_the_answer_it_follows(conv: Conversation) -> None:
+    """'How long does it last?' right after the touch answer is about the touch."""
+    assert entry_of(conv.handle(Turn(PATIENT, TOUCH_QUESTION))) == "sensory-trick"
+    assert entry_of(conv.handle(Turn(PATIENT, FOLLOW_UP))) == "sensory-trick"
+
+
+def test_a_follow_up_without_an_answer_before_it_is_not_guessed(conv: Conversation) -> None:
+    """Without context the same words only get suggestions, never the touch answer."""
+    outcome = conv.handle(Turn(PATIENT, FOLLOW_UP))
+    assert outcome.replies[0].kind != "answer"
+
+
+def test_the_context_is_per_person_and_expires(conv: Conversation) -> None:
+    """Another chat does not inherit it, and after a few minutes it is gone."""
+    now = [0.0]
+    conv.last_answers = LastAnswers(seconds=300, clock=lambda: now[0])
+    conv.handle(Turn(PATIENT, TOUCH_QUESTION))
+    other = Speaker(UserKey("someone-else"), "chat-2")
+    assert conv.handle(Turn(other, FOLLOW_UP)).replies[0].kind != "answer"
+    now[0] = 301.0
+    assert conv.handle(Turn(PATIENT, FOLLOW_UP)).replies[0].kind != "answer"
+
+
+def test_forget_drops_the_follow_up_context(conv: Conversation) -> None:
+    """/forget leaves nothing about the person behind, in memory either."""
+    conv.handle(Turn(PATIENT, TOUCH_QUESTION))
+    conv.handle(Turn(PATIENT, "/forget"))
+    assert conv.handle(Turn(PATIENT, FOLLOW_UP)).replies[0].kind != "answer"
