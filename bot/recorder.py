@@ -94,7 +94,14 @@ class LanguageChoiceRecord:
     at: datetime
 
 
-UsageRecord = QuestionRecord | AnswerRecord | FeedbackRecord | LanguageChoiceRecord
+@dataclass(frozen=True)
+class UrgentRecord:
+    rule: str
+    at: datetime
+    user: None = None  # counted, never tied to anyone
+
+
+UsageRecord = QuestionRecord | AnswerRecord | FeedbackRecord | LanguageChoiceRecord | UrgentRecord
 
 
 def write_record(store: Store, record: UsageRecord) -> None:
@@ -111,6 +118,8 @@ def write_record(store: Store, record: UsageRecord) -> None:
         store.record_answer(record.entry_id, record.user, record.how, record.at)
     elif isinstance(record, LanguageChoiceRecord):
         store.set_language_choice(record.chat, record.user, record.language, record.at)
+    elif isinstance(record, UrgentRecord):
+        store.record_urgent(record.rule, record.at)
     else:
         store.record_feedback(record.entry_id, record.user, record.helpful, record.at)
 
@@ -149,6 +158,9 @@ class _Capture(Store):
         self, chat: str, user: UserKey, language: str, at: datetime | None = None
     ) -> None:
         self.records.append(LanguageChoiceRecord(chat, user, language, at or _now()))
+
+    def record_urgent(self, rule: str, at: datetime | None = None) -> None:
+        self.records.append(UrgentRecord(rule, at or _now()))
 
 
 def _now() -> datetime:

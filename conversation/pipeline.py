@@ -93,6 +93,8 @@ class Conversation:
         urgent = self._urgent(turn.speaker, written)
         if urgent is not None:
             log.info("message handled: decision=urgent")
+            rule = urgent.rule
+            self._record(lambda s: s.record_urgent(rule))
             reply = replies.urgent_reply(self.knowledge.faq, urgent.language)
             return Outcome((reply,), "hi" if urgent.language in ("hi", "hinglish") else "en")
         if not self._for_this_bot(turn, command):

@@ -34,6 +34,7 @@ class DayStats:
     day: date  # UTC
     unanswered: int
     clarified: int
+    urgent: int = 0  # urgent-care replies sent
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Stats:
     generated_at: datetime  # UTC
     entries: tuple[EntryStats, ...]  # most answered first; every FAQ entry, even unused
     days: tuple[DayStats, ...]  # every UTC day of the period, oldest first
+    # urgent-care replies per rule that fired, most first (counts only, never the text)
+    urgent_rules: tuple[tuple[str, int], ...] = ()
 
     @property
     def first_day(self) -> date:
@@ -62,6 +65,10 @@ class Stats:
     @property
     def total_clarified(self) -> int:
         return sum(d.clarified for d in self.days)
+
+    @property
+    def total_urgent(self) -> int:
+        return sum(d.urgent for d in self.days)
 
 
 def collect_stats(store: Store, faq: FAQ, since_days: int, now: datetime | None = None) -> Stats:
@@ -89,15 +96,22 @@ def collect_stats(store: Store, faq: FAQ, since_days: int, now: datetime | None 
     # Stable sort: equally used entries keep the FAQ's order.
     entries.sort(key=lambda e: -e.answers)
     per_day = {d.day: d for d in store.unanswered_per_day(since_days, now=now)}
+    urgent_days = store.urgent_per_day(since_days, now=now)
     first = (now - timedelta(days=since_days)).date()
     days = []
     for offset in range((now.date() - first).days + 1):
         day = first + timedelta(days=offset)
         found = per_day.get(day)
         days.append(
-            DayStats(day, found.unanswered if found else 0, found.clarified if found else 0)
+            DayStats(
+                day,
+                found.unanswered if found else 0,
+                found.clarified if found else 0,
+                urgent_days.get(day, 0),
+            )
         )
-    return Stats(since_days, now, tuple(entries), tuple(days))
+    rules = tuple(store.urgent_per_rule(since_days, now=now).items())
+    return Stats(since_days, now, tuple(entries), tuple(days), rules)
 
 
 # -- plain text --------------------------------------------------------------------------
@@ -114,7 +128,8 @@ def render_text(stats: Stats) -> str:
     lines = [
         f"Usage from {_period(stats)}",
         f"Answers sent: {stats.total_answers}   Unanswered questions: {stats.total_unanswered}"
-        f'   "Did you mean" replies: {stats.total_clarified}',
+        f'   "Did you mean" replies: {stats.total_clarified}'
+        f"   Urgent-care replies: {stats.total_urgent}",
         "",
     ]
     width = max([len("Entry"), *(len(e.entry_id) + 2 for e in stats.entries)])
@@ -133,6 +148,16 @@ def render_text(stats: Stats) -> str:
             lines.append(f"{d.day.isoformat():<10}  {d.unanswered:>10}  {d.clarified:>12}")
     else:
         lines.append("No unanswered questions in this period.")
+    lines.append("")
+    if stats.urgent_rules:
+        lines.append("Urgent-care replies per day (days without any are left out):")
+        lines.extend(f"{d.day.isoformat():<10}  {d.urgent:>6}" for d in stats.days if d.urgent)
+        lines.append("")
+        lines.append("Urgent-care replies per rule that fired:")
+        width = max(len(rule) for rule, _ in stats.urgent_rules)
+        lines.extend(f"{rule:<{width}}  {count:>6}" for rule, count in stats.urgent_rules)
+    else:
+        lines.append("No urgent-care replies in this period.")
     return "\n".join(lines)
 
 

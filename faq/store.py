@@ -226,8 +226,24 @@ def _migration_2(conn: sqlite3.Connection) -> None:
 
 Migration = Callable[[sqlite3.Connection], None]
 
+
 # In order; the database's user_version is how many of these it has run.
-MIGRATIONS: tuple[Migration, ...] = (_migration_1, _migration_2)
+def _migration_3(conn: sqlite3.Connection) -> None:
+    """Urgent-care replies sent, for staff's counts per day and per rule: the time and
+    the rule's name only, never the message, never who sent it."""
+    conn.execute(
+        """
+        CREATE TABLE urgent_replies (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            rule TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX urgent_replies_at ON urgent_replies (at)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migration_1, _migration_2, _migration_3)
 
 
 def database_path(data_dir: Path) -> Path:
@@ -382,7 +398,7 @@ class Store:
         with self._transaction() as conn:
             deleted = sum(
                 conn.execute(f"DELETE FROM {table} WHERE at < ?", (cutoff,)).rowcount  # noqa: S608
-                for table in PERSONAL_TABLES
+                for table in (*PERSONAL_TABLES, "urgent_replies")
             )
         if deleted:
             log.info("purged %d rows older than %d days", deleted, older_than_days)
@@ -443,6 +459,33 @@ class Store:
                 (_since(since_days, now),),
             ).fetchall()
         return [DayCount(date.fromisoformat(day), none, clarify) for day, none, clarify in rows]
+
+    # -- urgent replies (counts only) -------------------------------------------------------
+
+    def record_urgent(self, rule: str, at: datetime | None = None) -> None:
+        """Count one urgent-care reply under the rule that fired (no text, no person)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO urgent_replies (at, rule) VALUES (?, ?)", (_stamp(at), rule[:200])
+            )
+
+    def urgent_per_day(self, since_days: int, now: datetime | None = None) -> dict[date, int]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT substr(at, 1, 10) AS day, COUNT(*) FROM urgent_replies WHERE at >= ?"
+                " GROUP BY day ORDER BY day",
+                (_since(since_days, now),),
+            ).fetchall()
+        return {date.fromisoformat(day): count for day, count in rows}
+
+    def urgent_per_rule(self, since_days: int, now: datetime | None = None) -> dict[str, int]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT rule, COUNT(*) FROM urgent_replies WHERE at >= ?"
+                " GROUP BY rule ORDER BY COUNT(*) DESC, rule",
+                (_since(since_days, now),),
+            ).fetchall()
+        return dict(rows)
 
     # -- language choices ----------------------------------------------------------------
 

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.console import run_console
+from bot.recorder import UsageWriter
 from conversation.commands import parse_command
 from conversation.flood import FloodGate, LastAnswers, RecentTexts
 from conversation.pipeline import Conversation
 from conversation.replies import Block, Reply
 from conversation.turns import Outcome, Press, Speaker, Turn
 from faq.live import LiveFAQ
-from faq.store import UserKey
+from faq.store import Store, UserKey
 
 PATIENT = Speaker(UserKey("patient"), "chat-1")
 
@@ -278,3 +279,19 @@ def test_forget_drops_the_follow_up_context(conv: Conversation) -> None:
     conv.handle(Turn(PATIENT, TOUCH_QUESTION))
     conv.handle(Turn(PATIENT, "/forget"))
     assert conv.handle(Turn(PATIENT, FOLLOW_UP)).replies[0].kind != "answer"
+
+
+def test_an_urgent_reply_is_counted_by_rule_without_the_message(
+    live: LiveFAQ, tmp_path: Path
+) -> None:
+    """The usage database learns that the urgent reply went out and why, nothing more."""
+    writer = UsageWriter(tmp_path)
+    writer.start()
+    try:
+        outcome = Conversation(live, writer).handle(Turn(PATIENT, "my dad is choking on food"))
+        assert is_urgent(outcome)
+    finally:
+        writer.stop()
+    with Store(tmp_path) as store:
+        assert store.urgent_per_rule(1) == {"choking": 1}
+        assert store.misses(1) == []

@@ -202,3 +202,19 @@ def test_stats_command_reports_an_unwritable_html_path_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("error: ")
     assert err.count("\n") == 1
+
+
+def test_urgent_replies_are_counted_per_day_and_per_rule_never_with_text(tmp_path: Path) -> None:
+    """Staff see how often the urgent reply went out, and why; never what was written."""
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    with Store(tmp_path) as store:
+        store.record_urgent("choking", now - timedelta(days=2))
+        store.record_urgent("choking", now)
+        store.record_urgent("breathing difficulty", now)
+        stats = collect_stats(store, load_faq(DEFAULT_FAQ_PATH), 30, now=now)
+        text = render_text(stats)
+        assert store.purge(1, now) == 1  # the retention limit applies to these too
+    assert stats.total_urgent == 3
+    assert stats.urgent_rules == (("choking", 2), ("breathing difficulty", 1))
+    assert "Urgent-care replies: 3" in text
+    assert "2026-03-10       2" in text
