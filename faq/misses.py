@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from faq.indic import hinglish_skeleton
 from faq.matcher import Matcher, NoMatch
 from faq.store import MissRow
-from faq.text import STOPWORDS, stem
+from faq.text import STOPWORDS, stem, words
 
 # token_set_ratio score (0-100) at which two questions count as the same question.
 SIMILARITY_THRESHOLD = 70.0
@@ -36,6 +37,8 @@ class MissGroup:
     examples: tuple[str, ...]  # up to MAX_EXAMPLES different texts, most asked first
     nearest_id: str | None  # the FAQ entry these questions come closest to today
     nearest_score: float  # the group's mean score for that entry (0 when none)
+    # Emergency words the urgent screen let through: for the engineers, not a phrasing.
+    looks_urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ def group_misses(
             members[group_of[-1]].extend(by_key[key])
         seen.append(key)
     groups = [_group(group_rows, matcher) for group_rows in members]
-    groups.sort(key=lambda g: (-g.count, -g.people, g.examples))
+    # Possible missed emergencies first, whatever their size: they are the engineers' to
+    # check before anything else.
+    groups.sort(key=lambda g: (not g.looks_urgent, -g.count, -g.people, g.examples))
     return groups
 
 
@@ -142,7 +147,35 @@ def _group(rows: list[MissRow], matcher: Matcher) -> MissGroup:
         examples=tuple(examples.values())[:MAX_EXAMPLES],
         nearest_id=nearest_id,
         nearest_score=nearest_score,
+        looks_urgent=any(looks_urgent(text) for text in texts),
     )
+
+
+# Words of emergencies, in English and in Hinglish (Devanagari is read in the same loose
+# Latin letters). Deliberately broad: a match only flags a group for a person to read, it
+# never changes a reply. English words are matched by prefix ("breath" finds "breathless").
+_URGENT_ENGLISH = (
+    "breath choke choking suffocat swallow suicid overdos unconscious unresponsive seizure "
+    "convuls stroke bleed faint collaps dying kill chest throat blue poison"
+).split()
+_URGENT_HINGLISH = frozenset(
+    hinglish_skeleton(w)
+    for w in (
+        "saans dam ghut nigal nigalna behosh daura dora jhatke marna mar khudkushi "
+        "atmahatya aatmahatya khoon seena neela neele hoth zeher jahar ghabrahat marne "
+        "maut jeene jeena behoshi"
+    ).split()
+)
+
+
+def looks_urgent(text: str) -> bool:
+    """Whether a question uses emergency words (any language the bot reads)."""
+    for word in words(text):
+        if any(word.startswith(stem) for stem in _URGENT_ENGLISH):
+            return True
+        if word.isalpha() and hinglish_skeleton(word) in _URGENT_HINGLISH:
+            return True
+    return False
 
 
 class _Keys:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from faq.editing import Edit, EditResult
-from faq.matcher import Answer, Matcher, Urgent
+from faq.matcher import Answer, Matcher
 from faq.misses import MissGroup, group_misses
 from faq.store import MissRow
 
@@ -99,18 +99,19 @@ def build_digest(
 def _item(number: int, group: MissGroup, matcher: Matcher) -> ReviewItem:
     examples = tuple(mask_personal(e) for e in group.examples)
     phrasing = examples[0]
-    looks_urgent = any(isinstance(matcher.decide(e), Urgent) for e in group.examples)
     choices: list[Choice] = []
-    if not has_personal(group.examples[0]):
+    # Possible missed emergencies are the engineers' to fix in the urgent rules; a tap
+    # must not turn one into an FAQ phrasing that would then get an ordinary answer.
+    if not has_personal(group.examples[0]) and not group.looks_urgent:
         for match in matcher.rank(group.examples[0])[:MAX_TARGETS]:
             choices.append(
                 Choice("phrasing", match.entry.id, f"Add as a phrasing of: {match.entry.question}")
             )
-        for topic in getattr(matcher.faq, "not_covered", ()):
+        for topic in matcher.faq.not_covered:
             choices.append(Choice("not_covered", topic.id, f"Not covered: {topic.topic}"))
     choices.append(Choice("ignore", "", "Ignore"))
     return ReviewItem(
-        number, group.count, group.people, examples, phrasing, tuple(choices), looks_urgent
+        number, group.count, group.people, examples, phrasing, tuple(choices), group.looks_urgent
     )
 
 

@@ -188,6 +188,11 @@ def _group_text(number: int, group: MissGroup) -> str:
     asked = f"{group.count} question{'s' * (group.count != 1)}"
     people = f"{group.people} {'person' if group.people == 1 else 'people'}"
     lines = [f"{number}. {asked} from {people}"]
+    if group.looks_urgent:
+        lines.append(
+            "   ⚠ FOR THE ENGINEERS: emergency words the urgent screen did not catch. "
+            "Check these first; do not add them as alternates."
+        )
     lines += [f'   "{text}"' for text in group.examples]
     if group.nearest_id is None:
         lines.append("   nearest: none (no entry shares a word with these)")

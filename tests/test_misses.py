@@ -11,7 +11,7 @@ import pytest
 from faq.cli import main
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import Matcher, matcher_for
-from faq.misses import MissGroup, group_misses
+from faq.misses import MissGroup, group_misses, looks_urgent
 from faq.model import FAQ, Clinic, Entry, Reference, Thresholds, Topic
 from faq.store import MissDecision, MissRow, Store, UserKey, pseudonymise
 
@@ -256,3 +256,29 @@ def test_misses_command_refuses_a_period_that_is_not_a_number_of_days(
         main(["misses", "--since", "0"])
     assert exited.value.code == 2
     assert "not a whole number of days" in capsys.readouterr().err
+
+
+def test_groups_with_emergency_words_come_first_marked_for_the_engineers(
+    shipped: Matcher,
+) -> None:
+    """A missed emergency (say in Hinglish) is not an ordinary miss under 'add alternates'."""
+    rows = [row("can i drive with this", user) for user in range(5)]
+    rows.append(row("dadi ko saans lene me bahut pareshani", 9))
+    groups = group_misses(rows, shipped)
+    assert groups[0].looks_urgent
+    assert groups[0].examples == ("dadi ko saans lene me bahut pareshani",)
+    assert not groups[1].looks_urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my father fainted and wont wake", "उसे सांस लेने में परेशानी है", "behoshi aa rahi hai"],
+)
+def test_emergency_words_are_recognised_in_each_language(text: str) -> None:
+    """English, Devanagari and Hinglish spellings alike."""
+    assert looks_urgent(text)
+
+
+@pytest.mark.parametrize("text", ["is it worse in the cold weather", "mera naam mark hai"])
+def test_ordinary_questions_do_not_look_urgent(text: str) -> None:
+    assert not looks_urgent(text)

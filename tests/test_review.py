@@ -120,3 +120,18 @@ def test_a_hand_edit_during_review_makes_the_tap_refuse(clinic: tuple[Path, Path
     assert run_review(faq_path, data_dir, 30, EditsFirst(), out) == 1
     assert "changed since" in out.getvalue()
     assert MISSED not in faq_path.read_text(encoding="utf-8")
+
+
+def test_a_possible_missed_emergency_cannot_be_added_as_a_phrasing(
+    clinic: tuple[Path, Path],
+) -> None:
+    """Emergency wording goes to the engineers' rules, never into an ordinary answer."""
+    faq_path, data_dir = clinic
+    with Store(data_dir) as store:
+        store.record_question("nani ki saans ruk ruk ke aa rahi hai", "none", UserKey("u7"))
+        rows = store.misses(30)
+    digest = build_digest(rows, matcher_for(load_faq(faq_path)), "d")
+    flagged = [i for i in digest.items if i.looks_urgent]
+    assert [i.examples for i in flagged] == [("nani ki saans ruk ruk ke aa rahi hai",)]
+    assert flagged[0].number == 1
+    assert [c.kind for c in flagged[0].choices] == ["ignore"]
