@@ -44,6 +44,7 @@ from faq.model import (
     Topic,
     UrgentRule,
 )
+from faq.personal import has_personal
 from faq.problems import FAQError, Problem, Severity
 from faq.reader import FaqLimits, FaqReadError, check_size, decode_text, read_file
 from faq.schema import (
@@ -915,6 +916,13 @@ class _Parser:
         many alternates; a not_covered item needs its minimum of different ones).
         """
         for phrasing, p_node in zip(phrasings, nodes, strict=False):
+            if has_personal(phrasing):
+                self.report(
+                    p_node,
+                    f"{phrasing!r} contains what looks like a phone number, e-mail address, "
+                    "@username or long number",
+                    "a phrasing must never carry a patient's details: remove them",
+                )
             key = " ".join(words(phrasing))
             if key not in seen:
                 seen[key] = (label, p_node.start_mark.line + 1)

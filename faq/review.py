@@ -9,7 +9,6 @@ explicit choice, checked before it is written, and recorded in an audit log.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from typing import Literal
 from faq.editing import Edit, EditResult
 from faq.matcher import Answer, Matcher
 from faq.misses import MissGroup, group_misses
+from faq.personal import has_personal, mask_personal
 from faq.store import MissRow
 
 MAX_GROUPS = 10
@@ -27,27 +27,6 @@ AUDIT_FILENAME = "review-audit.jsonl"
 BACKUP_DIRNAME = "faq-backups"
 
 ChoiceKind = Literal["phrasing", "not_covered", "ignore"]
-
-# Personal details a patient may type; they must never become FAQ text or be shown to
-# staff in a digest. Order matters: e-mail before @username, phone before digit runs.
-_MASKS = (
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?<!\w)@\w{3,}"), "[@username]"),
-    (re.compile(r"(?<!\d)(\+?\d[\d\s().-]{7,}\d)(?!\d)"), "[phone]"),
-    (re.compile(r"\d{5,}"), "[number]"),
-)
-
-
-def mask_personal(text: str) -> str:
-    """Phone numbers, e-mail addresses, @usernames and long digit runs, masked."""
-    for pattern, replacement in _MASKS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def has_personal(text: str) -> bool:
-    return mask_personal(text) != text
-
 
 @dataclass(frozen=True)
 class Choice:

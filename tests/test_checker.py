@@ -882,3 +882,20 @@ def test_unknown_placeholder_in_the_fallback_is_an_error(
     text = mutate(MINIMAL_FAQ, "  Sorry, I have no answer to that.", "  Sorry. {contct}")
     problem = the_error(write_faq(text))
     assert "unknown placeholder {contct} in the fallback" in problem.message
+
+
+@pytest.mark.parametrize(
+    "personal",
+    ["call me on 98765 43210", "my email is asha.k@example.com", "ask @asha_k", "id 4471923"],
+)
+def test_a_phrasing_with_a_patients_details_is_refused(
+    write_faq: Callable[[str], Path], personal: str
+) -> None:
+    """Phone numbers, e-mails, @usernames and long numbers never become FAQ content."""
+    text = mutate(
+        MINIMAL_FAQ, "      - opening hours\n", f"      - opening hours\n      - {personal}\n"
+    )
+    problem = the_error(write_faq(text))
+    assert at(problem) == position(text, personal)
+    assert "phone number, e-mail address" in problem.message
+    assert "patient's details" in problem.hint

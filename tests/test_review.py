@@ -10,7 +10,8 @@ import pytest
 
 from faq.loader import load_faq
 from faq.matcher import matcher_for
-from faq.review import AUDIT_FILENAME, AuditLog, build_digest, has_personal, mask_personal
+from faq.personal import has_personal, mask_personal
+from faq.review import AUDIT_FILENAME, AuditLog, build_digest
 from faq.review_cli import run_review
 from faq.store import Store, UserKey
 
