@@ -43,6 +43,7 @@ from conversation.wording import Voice
 from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.loader import resolve_path
+from faq.shipped import missing_shipped_entries
 from faq.stats import collect_stats, render_text
 from faq.store import Store, load_or_create_secret
 
@@ -124,6 +125,8 @@ async def _post_init(app: BotApp) -> None:
     live = LiveFAQ(faq_path, limits=settings.faq_limits)
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
+    for problem in await asyncio.to_thread(missing_shipped_entries, knowledge.faq):
+        log.warning("FAQ upgrade not merged: %s", problem.message)
     data_dir = settings.bot_data_dir
     inbox = inbox_of(app)
     notices = inbox.notices if inbox is not None else AdminNotices()

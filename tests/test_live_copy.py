@@ -92,3 +92,19 @@ def test_check_warns_about_entries_an_upgrade_brought(
     ) in out
     assert main(["check", "--no-self-test", str(DEFAULT_FAQ_PATH)]) == 0
     assert "is in the shipped FAQ" not in capsys.readouterr().out
+
+
+def test_check_warns_when_an_upgrade_brought_urgent_rules_the_copy_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clinic copy made before new emergency rules shipped is told it is missing them."""
+    path = resolve_path(None, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    - name: choking\n")
+    end = text.index("    - name: ", start + 10)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert main(["check", "--no-self-test", str(path)]) == 0
+    assert (
+        f"urgent rule 'choking' is in the shipped FAQ ({DEFAULT_FAQ_PATH}) but not in this "
+        "file, so the bot does not recognise those emergencies"
+    ) in capsys.readouterr().out
