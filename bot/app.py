@@ -158,6 +158,8 @@ async def _post_init(app: BotApp) -> None:
             refresh=lambda: live.refresh(force=True),
         ),
     )
+    # Read once now, so no patient's reply ever waits for the stored language choices.
+    await asyncio.to_thread(data.conversation.languages.preload)
     english = command_menu(Voice.of(knowledge.faq, "en"))
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in english])
     # Telegram shows this menu to people whose app is set to Hindi.

@@ -69,8 +69,9 @@ class LanguageChoices:
     """Each chat's remembered reply language, cached in memory over the store.
 
     With no recorder (the console), choices live only as long as the process. Otherwise
-    the store's choices are read once, at first use, from the worker thread the
-    conversation runs in; writes are queued on the recorder, never waited for.
+    the store's choices are read once: at start-up (`preload`), or, if that failed, in
+    the background after a patient's turn, which never waits for the database (a locked
+    database must not delay a reply). Writes are queued on the recorder.
     """
 
     def __init__(self, recorder: Recorder | None, retention_days: int) -> None:
@@ -79,6 +80,8 @@ class LanguageChoices:
         self._choices: dict[str, _Choice] = {}
         self._loaded = recorder is None
         self._retry_at = 0.0  # after a failed read, when to try the store again
+        self._fetching = False
+        self._forgotten: set[UserKey] = set()  # since the read began: not to be restored
         self._lock = threading.Lock()
 
     def get(self, chat: str) -> Language | None:
@@ -102,6 +105,7 @@ class LanguageChoices:
             theirs = [chat for chat, c in self._choices.items() if c.user == user]
             for chat in theirs:
                 del self._choices[chat]
+            self._forgotten.add(user)
         # The stored copy goes with the rest of the user's records (Store.forget).
         return len(theirs)
 
@@ -113,22 +117,48 @@ class LanguageChoices:
             for chat in [chat for chat, c in self._choices.items() if c.at < cutoff]:
                 del self._choices[chat]
 
+    def preload(self) -> None:
+        """Read the stored choices now, waiting for them (start-up; tests)."""
+        if not self._loaded and self._recorder is not None:
+            self._fetch()
+
     def _load(self) -> None:
-        if self._loaded or self._recorder is None or time.monotonic() < self._retry_at:
-            return
-        try:
-            rows = self._recorder.read(_stored_choices)
-        except Exception as exc:  # the database is an aid: without it, replies follow the message
-            log.warning("could not read the stored language choices; retrying later: %s", exc)
-            self._retry_at = time.monotonic() + LOAD_RETRY_SECONDS
+        """On a patient's turn: never wait for the store; read it in the background if
+        that has not been done yet (or failed a while ago)."""
+        with self._lock:
+            if (
+                self._loaded
+                or self._recorder is None
+                or self._fetching
+                or time.monotonic() < self._retry_at
+            ):
+                return
+            self._fetching = True
+        threading.Thread(target=self._fetch, name="language-choices", daemon=True).start()
+
+    def _fetch(self) -> None:
+        recorder = self._recorder
+        if recorder is None:
             return
         with self._lock:
+            self._forgotten.clear()
+        try:
+            rows = recorder.read(_stored_choices)
+        except Exception as exc:  # the database is an aid: without it, replies follow the message
+            log.warning("could not read the stored language choices; retrying later: %s", exc)
+            with self._lock:
+                self._retry_at = time.monotonic() + LOAD_RETRY_SECONDS
+                self._fetching = False
+            return
+        with self._lock:
+            self._fetching = False
             if self._loaded:
                 return
             for chat, row in rows.items():
                 language = as_language(row.language)
-                if language is not None:
-                    # A choice made since start-up (already in memory) is the newer one.
+                # A choice made since start-up (already in memory) is the newer one, and
+                # one forgotten while the read was under way stays forgotten.
+                if language is not None and row.user not in self._forgotten:
                     self._choices.setdefault(chat, _Choice(language, row.user, row.at))
             self._loaded = True
 

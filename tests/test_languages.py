@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -244,6 +245,7 @@ def test_language_choice_is_stored_and_read_back_after_a_restart(
         assert set(store.language_choices()) == {PATIENT.chat}
     with writer(tmp_path) as recorder:
         restarted = Conversation(live, recorder)
+        restarted.languages.preload()  # as the bot does at start-up
         assert restarted.handle(Turn(PATIENT, ENGLISH_QUESTION)).language == "hi"
         assert restarted.handle(Turn(OTHER_CHAT, ENGLISH_QUESTION)).language == "en"
 
@@ -278,7 +280,7 @@ def test_store_keeps_one_choice_per_chat_and_purges_old_ones(tmp_path: Path) -> 
     """Migration 2: a later choice replaces the earlier; retention and /forget delete."""
     now = datetime.now(UTC)
     with Store(tmp_path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version >= 2  # migration 2 made the table
         store.set_language_choice("chat-a", UserKey("u1"), "hi", now - timedelta(days=100))
         store.set_language_choice("chat-b", UserKey("u2"), "hi", now - timedelta(days=100))
         store.set_language_choice("chat-b", UserKey("u2"), "en", now)
@@ -511,6 +513,7 @@ def test_stored_choices_are_read_once_then_served_from_memory(
     recorder.start()
     try:
         conv = Conversation(live, recorder)
+        conv.languages.preload()  # as the bot does at start-up
         for _ in range(3):
             assert conv.handle(Turn(PATIENT, ENGLISH_QUESTION)).language == "hi"
         conv.press(Press(PATIENT, "L:en"))
@@ -518,3 +521,36 @@ def test_stored_choices_are_read_once_then_served_from_memory(
         assert recorder.reads == 1
     finally:
         recorder.stop()
+
+
+class BlockedRecorder:
+    """A recorder whose store read hangs until released, as a locked database would."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.reading = threading.Event()
+
+    def add(self, write: Callable[[Store], object]) -> None:
+        del write
+
+    def forget(self, user: UserKey) -> int:
+        del user
+        return 0
+
+    def read(self, query: Callable[[Store], T]) -> T:
+        self.reading.set()
+        self.release.wait(10)
+        raise RuntimeError("the database was locked")
+
+
+def test_a_patients_turn_never_waits_for_the_stored_language_choices(live: LiveFAQ) -> None:
+    """With the store hanging, the turn is answered while the read is still under way."""
+    recorder = BlockedRecorder()
+    conv = Conversation(live, recorder)
+    try:
+        outcome = conv.handle(Turn(PATIENT, ENGLISH_QUESTION))
+        assert outcome.replies
+        assert recorder.reading.wait(5)  # the read was started, in the background
+        assert not recorder.release.is_set()  # and had not finished when the reply came
+    finally:
+        recorder.release.set()
