@@ -44,8 +44,8 @@ from faq.content_checks import log_start_warnings
 from faq.live import LiveFAQ
 from faq.loader import resolve_path
 from faq.shipped import missing_shipped_entries
-from faq.stats import collect_stats, render_text
-from faq.store import Store, load_or_create_secret
+from records.store import Store, load_or_create_secret
+from staff.stats import collect_stats, render_text
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from conversation.pipeline import Conversation
 from conversation.replies import Reply
 from conversation.turns import Press, Speaker, Turn
 from faq.live import LiveFAQ
-from faq.store import UserKey
+from records.store import UserKey
 
 CONSOLE = Speaker(UserKey("console"), "console")
 INTRO = (

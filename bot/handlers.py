@@ -21,7 +21,7 @@ from bot.state import Context
 from conversation import replies
 from conversation.replies import Reply
 from conversation.turns import Press, Speaker, Turn
-from faq.store import pseudonymise
+from records.store import pseudonymise
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.notices import AdminNotices
-from faq.store import is_damage, move_aside
+from records.store import is_damage, move_aside
 
 log = logging.getLogger(__name__)
 

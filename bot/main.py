@@ -16,7 +16,7 @@ from bot.webhook import serve_webhook
 from faq.live import LiveFAQ
 from faq.loader import resolve_path
 from faq.problems import FAQError
-from faq.store import StoreError
+from records.store import StoreError
 
 EXIT_SETTINGS = 2
 EXIT_FAQ = 1

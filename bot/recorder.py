@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from conversation.recording import ForgetIncompleteError
-from faq.store import (
+from records.store import (
     AnswerHow,
     MissDecision,
     Store,

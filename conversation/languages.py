@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from conversation.recording import Recorder
 from conversation.wording import Language, as_language
 from faq.indic import detect_language
-from faq.store import LanguageChoiceRow, Store, UserKey
+from records.store import LanguageChoiceRow, Store, UserKey
 
 log = logging.getLogger(__name__)
 

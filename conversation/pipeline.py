@@ -25,7 +25,7 @@ from conversation.turns import ButtonResult, Outcome, Press, Speaker, Turn
 from conversation.wording import Language, Voice, as_language
 from faq.live import Knowledge, LiveFAQ
 from faq.matcher import Answer, Clarify, Match, NoMatch, Urgent
-from faq.store import AnswerHow, MissDecision, Store, UserKey
+from records.store import AnswerHow, MissDecision, Store, UserKey
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from faq.store import Store, UserKey
+from records.store import Store, UserKey
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ random token, because Telegram allows only 64 bytes of button data: a button car
 token and the numbers of its group and choice, nothing else. After a restart the tokens
 are gone, so an old button says so and offers a fresh digest instead of guessing.
 
-Every edit goes through `faq.editing.FAQEditor` (checked before it is written, refused if
+Every edit goes through `staff.editing.FAQEditor` (checked before it is written, refused if
 the file changed since the digest, undoable byte for byte) and into the audit log. Calls
 read and write files: an async front end runs them in a worker thread.
 """
@@ -22,10 +22,11 @@ from pathlib import Path
 
 from conversation.replies import Block, Button, Reply
 from conversation.turns import ButtonResult
-from faq.editing import EditResult, FAQEditor, Verdict
 from faq.limits import MESSAGE_LIMIT
 from faq.matcher import Matcher
-from faq.review import (
+from records.store import MissRow, UserKey
+from staff.editing import EditResult, FAQEditor, Verdict
+from staff.review import (
     AUDIT_FILENAME,
     BACKUP_DIRNAME,
     AuditLog,
@@ -36,7 +37,6 @@ from faq.review import (
     build_digest,
     edit_for,
 )
-from faq.store import MissRow, UserKey
 
 PREFIX = "R"  # button payloads "R:..." belong to the review; nothing else may use it
 FRESH = f"{PREFIX}:new"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from conversation.replies import Reply
 from conversation.wording import Language
-from faq.store import UserKey
+from records.store import UserKey
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 
 from dotenv import load_dotenv
 
@@ -29,14 +29,23 @@ from faq.translations import Translation, with_translations
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+# A string: argparse's subparsers type cannot be subscripted at run time on Python 3.11.
+AddCommands: TypeAlias = (
+    "Callable[[argparse._SubParsersAction[argparse.ArgumentParser], argparse.ArgumentParser],"
+    " None]"
+)
+
+
+def main(argv: Sequence[str] | None = None, more: AddCommands | None = None) -> int:
+    """The FAQ's own commands (check, ask, eval, dump); `more` adds other packages' ones
+    (the staff tools add theirs: `python -m faq` offers both)."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     # The same .env the bot reads (FAQ_PATH, BOT_DATA_DIR), so staff commands look at the
     # files the running bot uses; real environment variables still win.
     load_dotenv(Path.cwd() / ".env", override=False)
-    args = _parser().parse_args(argv)
+    args = _parser(more).parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
@@ -48,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(more: AddCommands | None) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's own --faq must not reset one given before the subcommand.
     common.add_argument(
@@ -86,9 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("--json", action="store_true", help="JSON output (the only format)")
     dump.set_defaults(handler=cmd_dump)
 
-    from faq import staff_cli  # the staff reports live in their own module
-
-    staff_cli.add_commands(sub, common)
+    if more is not None:
+        more(sub, common)
     return parser
 
 

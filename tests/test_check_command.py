@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from faq.cli import EXIT_OK, EXIT_USAGE, main
+from faq.cli import EXIT_OK, EXIT_USAGE
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import matcher_for
 from faq.selftest import self_test
+from staff.cli import main
 
 
 @pytest.fixture(autouse=True)

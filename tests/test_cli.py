@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from faq.cli import main
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.translations import translation_path
+from staff.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 HINDI_PATH = translation_path(DEFAULT_FAQ_PATH, "hi")

@@ -12,10 +12,10 @@ import pytest
 
 from bot.render import render_html, render_plain
 from conversation.replies import answer_reply, sources_reply
-from faq.cli import main
 from faq.content_checks import contact_warnings, content_warnings, log_start_warnings
 from faq.loader import DEFAULT_FAQ_PATH, check_faq, load_faq
 from faq.model import FAQ, split_paragraphs
+from staff.cli import main
 from tests.botharness import Harness
 
 CLINIC_PAGE = "clinic-dystonia-page"

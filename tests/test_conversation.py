@@ -16,7 +16,7 @@ from conversation.pipeline import Conversation
 from conversation.replies import Block, Reply
 from conversation.turns import Outcome, Press, Speaker, Turn
 from faq.live import LiveFAQ
-from faq.store import Store, UserKey
+from records.store import Store, UserKey
 
 PATIENT = Speaker(UserKey("patient"), "chat-1")
 

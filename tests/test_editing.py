@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from faq.editing import KEEP_BACKUPS, Edit, FAQEditor
 from faq.loader import load_faq
+from staff.editing import KEEP_BACKUPS, Edit, FAQEditor
 
 SHIPPED = Path(__file__).resolve().parents[1] / "faq" / "data" / "faq.yaml"
 
@@ -121,7 +121,7 @@ def test_a_hand_edit_saved_while_the_edit_is_checked_is_kept(
     editor: FAQEditor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The file is compared again just before it is replaced: a save during the check wins."""
-    import faq.editing
+    import staff.editing
     from faq.loader import check_faq as real_check
 
     hand_edited = editor.path.read_bytes() + b"\n# saved while the tap was being checked\n"
@@ -131,7 +131,7 @@ def test_a_hand_edit_saved_while_the_edit_is_checked_is_kept(
         editor.path.write_bytes(hand_edited)
         return result
 
-    monkeypatch.setattr(faq.editing, "check_faq", check_then_someone_saves)
+    monkeypatch.setattr(staff.editing, "check_faq", check_then_someone_saves)
     result = editor.apply(
         Edit("phrasing", "stress", "tension makes it worse"), editor.current_digest()
     )

@@ -28,8 +28,8 @@ from faq.limits import MESSAGE_LIMIT
 from faq.live import LiveFAQ
 from faq.loader import DEFAULT_FAQ_PATH
 from faq.model import FAQ
-from faq.store import Store, UserKey
 from faq.translations import translation_path
+from records.store import Store, UserKey
 from tests.botharness import Harness
 
 PATIENT = Speaker(UserKey("patient"), "chat-1")

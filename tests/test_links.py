@@ -1,4 +1,4 @@
-"""faq.links and `python -m faq links`: deep links and QR codes for posters."""
+"""staff.links and `python -m faq links`: deep links and QR codes for posters."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import PIL.Image
 import pytest
 import zxingcpp
 
-from faq.cli import main
-from faq.links import USERNAME_RULE, BadUsernameError, check_username, deep_link, write_qr_codes
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.model import FAQ
-from faq.posters import write_posters
+from staff.cli import main
+from staff.links import USERNAME_RULE, BadUsernameError, check_username, deep_link, write_qr_codes
+from staff.posters import write_posters
 
 BOT = "BuddhiClinicBot"
 

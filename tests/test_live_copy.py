@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from faq.cli import main
 from faq.loader import DEFAULT_FAQ_PATH, SHIPPED_FILES, resolve_path
+from staff.cli import main
 from tests.botharness import clean_env, make_settings, running_bot
 from tests.fakebotapi import FakeBotAPI
 

@@ -1,4 +1,4 @@
-"""faq.misses and `python -m faq misses`: missed questions grouped for staff."""
+"""staff.misses and `python -m faq misses`: missed questions grouped for staff."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from faq.cli import main
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.matcher import Matcher, matcher_for
-from faq.misses import MissGroup, group_misses, looks_urgent
 from faq.model import FAQ, Clinic, Entry, Reference, Thresholds, Topic
-from faq.store import MissDecision, MissRow, Store, UserKey, pseudonymise
+from records.store import MissDecision, MissRow, Store, UserKey, pseudonymise
+from staff.cli import main
+from staff.misses import MissGroup, group_misses, looks_urgent
 
 FIXTURE = Path(__file__).parent / "data" / "misses-fixture.tsv"
 SECRET = b"a test secret that is long enough"

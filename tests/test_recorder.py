@@ -16,7 +16,7 @@ from bot.recorder import (
     open_checked,
 )
 from conversation.recording import ForgetIncompleteError
-from faq.store import DB_FILENAME, Store, UserKey
+from records.store import DB_FILENAME, Store, UserKey
 
 USER = UserKey("k" * 32)
 OTHER = UserKey("o" * 32)

@@ -15,7 +15,7 @@ from conversation.flood import FloodGate
 from conversation.pipeline import Conversation
 from conversation.turns import Speaker, Turn
 from faq.live import LiveFAQ
-from faq.store import UserKey
+from records.store import UserKey
 from tests.botharness import Harness, clean_env, make_settings, running_bot
 from tests.fakebotapi import FakeBotAPI, parse_message_text, validate_reply_markup
 from tests.test_bot_process import bot_process

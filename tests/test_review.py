@@ -11,9 +11,9 @@ import pytest
 from faq.loader import load_faq
 from faq.matcher import matcher_for
 from faq.personal import has_personal, mask_personal
-from faq.review import AUDIT_FILENAME, AuditLog, build_digest
-from faq.review_cli import run_review
-from faq.store import Store, UserKey
+from records.store import Store, UserKey
+from staff.review import AUDIT_FILENAME, AuditLog, build_digest
+from staff.review_cli import run_review
 
 SHIPPED = Path(__file__).resolve().parents[1] / "faq" / "data" / "faq.yaml"
 MISSED = "is it worse in the cold weather"

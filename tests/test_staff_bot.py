@@ -6,7 +6,7 @@ import asyncio
 import os
 import sqlite3
 
-from faq.store import Store
+from records.store import Store
 from tests.botharness import ADMIN_ID, Harness
 from tests.fakebotapi import DEFAULT_USER_ID, SentMessage
 

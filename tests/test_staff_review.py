@@ -18,7 +18,7 @@ from conversation.staff_review import FRESH, PREFIX, StaffReview
 from conversation.turns import Press, Speaker, Turn
 from faq.live import LiveFAQ
 from faq.loader import DEFAULT_FAQ_PATH
-from faq.store import MissRow, Store, UserKey
+from records.store import MissRow, Store, UserKey
 from tests.botharness import clean_env
 
 ADMIN = Speaker(UserKey("admin-key"), "admin-chat")

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bot.app import REVIEW_DIGEST_JOB
-from faq.review import AUDIT_FILENAME
-from faq.store import Store
+from records.store import Store
+from staff.review import AUDIT_FILENAME
 from tests.botharness import ADMIN_ID, Harness, clean_env, make_settings, running_bot
 from tests.fakebotapi import DEFAULT_USER_ID, FakeBotAPI, SentMessage
 

@@ -1,4 +1,4 @@
-"""faq.stats and `python -m faq stats`: the usage and feedback report."""
+"""staff.stats and `python -m faq stats`: the usage and feedback report."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from faq.cli import main
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.model import FAQ
-from faq.stats import DayStats, EntryStats, Stats, collect_stats, render_text, write_html_report
-from faq.store import Store, UserKey
+from records.store import Store, UserKey
+from staff.cli import main
+from staff.stats import DayStats, EntryStats, Stats, collect_stats, render_text, write_html_report
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 ALICE, BOB = UserKey("alice-key"), UserKey("bob-key")

@@ -1,4 +1,4 @@
-"""faq.store: schema and migrations, pseudonymous keys, forgetting, retention, reports."""
+"""records.store: schema and migrations, pseudonymous keys, forgetting, retention, reports."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from faq import store
-from faq.store import (
+from records import store
+from records.store import (
     DayCount,
     FeedbackCount,
     Store,
@@ -324,7 +324,7 @@ def test_a_report_period_must_be_at_least_a_day(db: Store) -> None:
 
 
 def test_question_text_is_never_logged(db: Store, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="faq.store")
+    caplog.set_level(logging.DEBUG, logger="records.store")
     db.record_question("my secret worry about tremor", "none", ALICE)
     db.forget(ALICE)
     db.purge(0)

@@ -18,13 +18,13 @@ import pytest
 import conversation.replies
 from bot.settings import load_settings
 from conversation.commands import PUBLIC_COMMANDS as COMMANDS
-from faq.cli import main
 from faq.fixed_texts import BOT_TEXTS, FAQ_TEXTS, TEXT_KEYS, english_placeholders
 from faq.live import LiveFAQ
 from faq.loader import DEFAULT_FAQ_PATH, load_faq
 from faq.problems import Problem
 from faq.translation_check import add_translation_problems, review_problems, script_share
 from faq.translations import translation_path
+from staff.cli import main
 
 SHIPPED_HI = translation_path(DEFAULT_FAQ_PATH, "hi")
 

@@ -1,4 +1,5 @@
-"""Staff reports over the bot's stored data: misses, stats, links."""
+"""Staff reports over the bot's stored data (misses, stats, links, review), and
+`python -m faq`: the FAQ's own commands with these added."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ import argparse
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from faq.links import BadUsernameError, check_username, deep_link, write_qr_codes
+from faq import cli as faq_cli
 from faq.loader import load_faq, resolve_path
 from faq.matcher import matcher_for
-from faq.misses import MissGroup, WishlistItem, group_misses, split_not_covered
-from faq.posters import write_posters
-from faq.review_cli import run_review
-from faq.stats import collect_stats, render_text, write_html_report
-from faq.store import DEFAULT_DATA_DIR, Store, StoreError, database_path
+from records.store import DEFAULT_DATA_DIR, Store, StoreError, database_path
+from staff.links import BadUsernameError, check_username, deep_link, write_qr_codes
+from staff.misses import MissGroup, WishlistItem, group_misses, split_not_covered
+from staff.posters import write_posters
+from staff.review_cli import run_review
+from staff.stats import collect_stats, render_text, write_html_report
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 DEFAULT_SINCE_DAYS = 30
@@ -251,3 +253,7 @@ def cmd_links(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return faq_cli.main(argv, add_commands)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from faq.editing import EditResult, FAQEditor
 from faq.loader import load_faq
 from faq.matcher import matcher_for
-from faq.review import (
+from records.store import Store, database_path
+from staff.editing import EditResult, FAQEditor
+from staff.review import (
     AUDIT_FILENAME,
     BACKUP_DIRNAME,
     AuditLog,
@@ -20,7 +21,6 @@ from faq.review import (
     build_digest,
     edit_for,
 )
-from faq.store import Store, database_path
 
 COMPUTER_ADMIN = "computer"  # who made a change from the terminal, in the audit log
 

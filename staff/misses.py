@@ -18,8 +18,8 @@ from rapidfuzz import fuzz, process
 
 from faq.indic import hinglish_skeleton
 from faq.matcher import Matcher, NoMatch
-from faq.store import MissRow
 from faq.text import STOPWORDS, stem, words
+from records.store import MissRow
 
 # token_set_ratio score (0-100) at which two questions count as the same question.
 SIMILARITY_THRESHOLD = 70.0

@@ -13,8 +13,8 @@ from pathlib import Path
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from faq.links import deep_link
 from faq.model import FAQ
+from staff.links import deep_link
 
 DPI = 300
 A5_PIXELS = (1748, 2480)  # 148 x 210 mm at 300 dpi

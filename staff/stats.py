@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 
 from faq.model import FAQ
-from faq.store import Store
+from records.store import Store
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Transport-free: the Telegram bot (for admins, on their phone) and `python -m faq review`
 (in a terminal) both build the same digest and apply the same choices through
-`faq.editing`, so a patient's words become FAQ content only through a staff member's
+`staff.editing`, so a patient's words become FAQ content only through a staff member's
 explicit choice, checked before it is written, and recorded in an audit log.
 """
 
@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from faq.editing import Edit, EditResult
 from faq.matcher import Answer, Matcher
-from faq.misses import MissGroup, group_misses
 from faq.personal import has_personal, mask_personal
-from faq.store import MissRow
+from records.store import MissRow
+from staff.editing import Edit, EditResult
+from staff.misses import MissGroup, group_misses
 
 MAX_GROUPS = 10
 MAX_TARGETS = 3

@@ -1,0 +1,1 @@
+"""Clinic staff's tools over the FAQ and the bot's records: reports, review, posters."""
