@@ -83,6 +83,18 @@ async def _post(url: str, body: bytes) -> int:
     return response.status_code
 
 
+async def _post_as_telegram(url: str, body: bytes, tries: int = 3) -> tuple[int, int]:
+    """POST as Telegram does: a connection dropped before any answer is tried again."""
+    for attempt in range(1, tries + 1):
+        try:
+            return await _post(url, body), attempt
+        except httpx.TransportError:
+            if attempt == tries:
+                raise
+            await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
 async def _slow_client(port: int, opened: list[asyncio.StreamWriter]) -> None:
     """Starts a request and never finishes its headers (a slowloris)."""
     with contextlib.suppress(OSError, TimeoutError):
@@ -107,23 +119,32 @@ async def test_slow_connections_past_the_fd_limit_do_not_stop_real_updates(
             slow = [_slow_client(port, opened) for _ in range(SLOW_CONNECTIONS)]
             attack = asyncio.gather(*slow)
             statuses = []
+            resent = 0
             for i in range(GOOD_POSTS):
                 chat = FIRST_CHAT + i
                 fake_api.add_chat(chat)
                 body = json.dumps(update_for(chat, "does stress make it worse")).encode()
-                statuses.append(await _post(url, body))
+                status, tries = await _post_as_telegram(url, body)
+                statuses.append(status)
+                resent += tries - 1
                 await asyncio.sleep(0.2)
             await attack
             await fake_api.wait_for(
                 lambda: len({m.chat_id for m in fake_api.sent}) == GOOD_POSTS, 30, "the replies"
             )
             assert proc.returncode is None
-            print(f"\nslow connections opened: {len(opened)}; good POSTs: {statuses.count(200)}")
+            print(
+                f"\nslow connections opened: {len(opened)}; good POSTs: {statuses.count(200)}; "
+                f"sent again after a dropped connection: {resent}"
+            )
     finally:
         for writer in opened:
             writer.close()
         resource.setrlimit(resource.RLIMIT_NOFILE, own)
     assert statuses == [200] * GOOD_POSTS
+    # At the connection cap the server may close a connection still sending its headers;
+    # Telegram sends an update again when that happens, so only a few may need it.
+    assert resent <= GOOD_POSTS // 5
     logs = log_file.read_text()
     assert "Too many open files" not in logs
     assert len(logs.splitlines()) < 100
