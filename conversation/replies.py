@@ -73,6 +73,12 @@ def read_payload(data: str) -> tuple[Language, str]:
     return (language, rest) if language is not None else ("en", data)
 
 
+def _one_paragraph(voice: Voice, key: str, english: str) -> Reply:
+    """A one-paragraph info reply: its text under `key` in the voice's language."""
+    text, missing = voice.pick(key, english)
+    return Reply("info", _noted(voice, missing, (Block("text", text),)))
+
+
 def _noted(voice: Voice, missing: bool, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """Blocks shown in English for want of a translation get the one-line note above."""
     if not missing:
@@ -377,14 +383,14 @@ def forgotten_reply(removed: int, *, voice: Voice = ENGLISH) -> Reply:
 
 
 def forget_incomplete_reply(*, voice: Voice = ENGLISH) -> Reply:
-    text, missing = voice.pick(
+    return _one_paragraph(
+        voice,
         "forget_incomplete",
         "Sorry, I could not finish deleting what is stored about you: the database "
         "is not available right now. Nothing you sent is waiting to be stored any "
         "more, and I will keep trying to delete the rest. Please send /forget again "
         "in a few minutes to be sure.",
     )
-    return Reply("info", _noted(voice, missing, (Block("text", text),)))
 
 
 def stale_button_reply(*, voice: Voice = ENGLISH) -> Reply:
@@ -400,28 +406,27 @@ def stale_button_reply(*, voice: Voice = ENGLISH) -> Reply:
 
 
 def media_reply(*, voice: Voice = ENGLISH) -> Reply:
-    text, missing = voice.pick(
-        "media", "Sorry, I can only read text messages. Please type your question."
+    return _one_paragraph(
+        voice, "media", "Sorry, I can only read text messages. Please type your question."
     )
-    return Reply("info", _noted(voice, missing, (Block("text", text),)))
 
 
 def slow_down_reply(*, voice: Voice = ENGLISH) -> Reply:
-    text, missing = voice.pick(
+    return _one_paragraph(
+        voice,
         "slow_down",
         "You are sending messages very quickly. Please wait a moment, "
         "then ask again. If this is an emergency, call 112.",
     )
-    return Reply("info", _noted(voice, missing, (Block("text", text),)))
 
 
 def apology_reply(*, voice: Voice = ENGLISH) -> Reply:
-    text, missing = voice.pick(
+    return _one_paragraph(
+        voice,
         "apology",
         "Sorry, something went wrong on my side. Please try again in a "
         "moment. If this is an emergency, call 112.",
     )
-    return Reply("info", _noted(voice, missing, (Block("text", text),)))
 
 
 def feedback_toast(*, voice: Voice = ENGLISH) -> str:
