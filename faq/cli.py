@@ -21,7 +21,7 @@ from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, match
 from faq.model import FAQ
 from faq.problems import FAQError
 from faq.reader import FaqLimits
-from faq.selftest import self_test, self_test_summary
+from faq.selftest import self_test, self_test_summary, self_test_verdict
 from faq.shipped import missing_shipped_entries
 from faq.translation_check import add_translation_problems
 from faq.translations import Translation, with_translations
@@ -117,11 +117,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     faq, problems = check_faq(path, limits=limits)
     problems = [*problems, *content_warnings(faq), *missing_shipped_entries(faq)]
     faq, problems = add_translation_problems(faq, problems, verbose=args.verbose)
-    findings = [] if faq is None or args.no_self_test else self_test(matcher_for(faq))
-    if findings and not args.verbose:
-        shown = sorted([*problems, self_test_summary(findings)])
+    tested = [] if faq is None or args.no_self_test else self_test(matcher_for(faq))
+    findings = [p for p in tested if p.severity == "warning"]
+    notes = [p for p in tested if p.severity == "note"]
+    if args.verbose:
+        shown = sorted([*problems, *tested])
     else:
-        shown = sorted([*problems, *findings])
+        shown = sorted([*problems, *([self_test_summary(findings)] if findings else [])])
     for problem in shown:
         print(problem)
     if faq is None:
@@ -135,6 +137,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(faq.topics)} topics, {len(faq.urgent_rules)} urgent rules, "
         f"{len(faq.references)} references; {warnings} warning{'s' * (warnings != 1)}"
     )
+    if not args.no_self_test:
+        print(self_test_verdict(findings, notes, verbose=args.verbose))
     return EXIT_OK
 
 

@@ -247,10 +247,10 @@ def test_bare_form_ignores_case_and_punctuation() -> None:
 # -- the checker's self-test ------------------------------------------------------------
 
 
-def test_self_test_runs_on_the_shipped_faq_and_only_warns(matcher: Matcher) -> None:
+def test_self_test_runs_on_the_shipped_faq_and_never_reports_an_error(matcher: Matcher) -> None:
     problems = self_test(matcher)
-    assert all(p.severity == "warning" for p in problems), [
-        str(p) for p in problems if p.severity != "warning"
+    assert all(p.severity in ("warning", "note") for p in problems), [
+        str(p) for p in problems if p.severity == "error"
     ]
     phrasings = sum(len(e.phrasings) for e in matcher.faq.entries)
     print(f"self-test: {len(problems)} warnings over {phrasings} phrasings")
