@@ -364,14 +364,20 @@ class UsageWriter:
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
                 raise
-            aside = move_aside(self.path)
-            message = (
-                f"the usage database {self.path} is damaged ({exc}); it was moved to "
-                f"{aside.name} and a new, empty one started; patients are served as usual"
+            self._set_aside(
+                exc, "is damaged", "a new, empty one started; patients are served as usual"
             )
-            log.error(message)
-            self._notify(message)
             return self._open_store(self.path)
+
+    def _set_aside(self, exc: Exception, what: str, then: str) -> None:
+        """Move a damaged database out of the way, and tell the log and the admins."""
+        aside = move_aside(self.path)
+        message = (
+            f"the usage database {self.path} {what} ({exc}); it was moved to "
+            f"{aside.name} and {then}"
+        )
+        log.error(message)
+        self._notify(message)
 
     def _still_there(self) -> bool:
         try:
@@ -412,13 +418,7 @@ class UsageWriter:
     def _failed(self, exc: Exception) -> None:
         if is_damage(exc) and self._store is not None:
             self._close()  # damaged while running: set aside and start anew next round
-            aside = move_aside(self.path)
-            message = (
-                f"the usage database {self.path} became damaged ({exc}); it was moved to "
-                f"{aside.name} and a new one started"
-            )
-            log.error(message)
-            self._notify(message)
+            self._set_aside(exc, "became damaged", "a new one started")
             return
         kind = describe_fault(exc)
         with self._cond:
