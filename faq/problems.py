@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# "info": what staff should know, not something to fix (it is not counted as a warning).
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +19,7 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = {"error": "", "warning": "warning: ", "info": "note: "}[self.severity]
         text = f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
 
