@@ -126,7 +126,10 @@ async def _post_init(app: BotApp) -> None:
     knowledge = await asyncio.to_thread(live.load)  # a broken FAQ at start is fatal
     log_start_warnings(knowledge.faq, log)
     for problem in await asyncio.to_thread(missing_shipped_entries, knowledge.faq):
-        log.warning("FAQ upgrade not merged: %s", problem.message)
+        if problem.severity == "note":  # a shipped urgent rule, already screened for
+            log.info("FAQ upgrade: %s", problem.message)
+        else:
+            log.warning("FAQ upgrade not merged: %s", problem.message)
     data_dir = settings.bot_data_dir
     inbox = inbox_of(app)
     notices = inbox.notices if inbox is not None else AdminNotices()

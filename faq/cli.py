@@ -16,13 +16,13 @@ from dotenv import load_dotenv
 
 from faq.content_checks import content_warnings
 from faq.evaluate import CATEGORIES, EvalFileError, evaluate, read_cases, unknown_ids
-from faq.loader import check_faq, load_faq, resolve_path
+from faq.loader import check_faq, resolve_path
 from faq.matcher import Answer, Clarify, Decision, Match, NoMatch, Urgent, matcher_for
 from faq.model import FAQ
 from faq.problems import FAQError
 from faq.reader import FaqLimits
 from faq.selftest import self_test, self_test_summary, self_test_verdict
-from faq.shipped import missing_shipped_entries
+from faq.shipped import load_served_faq, missing_shipped_entries, with_shipped_urgent_rules
 from faq.translation_check import add_translation_problems
 from faq.translations import Translation, with_translations
 
@@ -101,7 +101,8 @@ def _parser(more: AddCommands | None) -> argparse.ArgumentParser:
 
 
 def _faq(args: argparse.Namespace) -> FAQ:
-    return load_faq(getattr(args, "faq", None))
+    """The FAQ as the bot would serve it, the shipped urgent rules it lacks included."""
+    return load_served_faq(getattr(args, "faq", None))
 
 
 # -- check -------------------------------------------------------------------------------
@@ -117,6 +118,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     faq, problems = check_faq(path, limits=limits)
     problems = [*problems, *content_warnings(faq), *missing_shipped_entries(faq)]
     faq, problems = add_translation_problems(faq, problems, verbose=args.verbose)
+    # The self-test and the counts describe what the bot would serve.
+    faq = None if faq is None else with_shipped_urgent_rules(faq)
     tested = [] if faq is None or args.no_self_test else self_test(matcher_for(faq))
     findings = [p for p in tested if p.severity == "warning"]
     notes = [p for p in tested if p.severity == "note"]
@@ -130,11 +133,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         errors = sum(p.severity == "error" for p in problems)
         print(f"{path}: {errors} error{'s' * (errors != 1)}; the bot keeps using the last good FAQ")
         return EXIT_INVALID
-    warnings = len(problems) + len(findings)
+    warnings = sum(p.severity != "note" for p in problems) + len(findings)
     phrasings = sum(len(e.phrasings) for e in faq.entries)
+    applied = len(faq.urgent_from_shipped)
+    from_shipped = f" ({applied} applied from the shipped FAQ)" if applied else ""
     print(
         f"{path}: OK: {len(faq.entries)} entries, {phrasings} phrasings, "
-        f"{len(faq.topics)} topics, {len(faq.urgent_rules)} urgent rules, "
+        f"{len(faq.topics)} topics, {len(faq.urgent_rules)} urgent rules{from_shipped}, "
         f"{len(faq.references)} references; {warnings} warning{'s' * (warnings != 1)}"
     )
     if not args.no_self_test:
@@ -281,6 +286,8 @@ def faq_json(faq: FAQ) -> dict[str, Any]:
                 {"name": r.name, "any": list(r.any), "all_of": list(r.all_of)}
                 for r in faq.urgent_rules
             ],
+            # rules the file lacks, screened for from the shipped FAQ (faq/shipped.py)
+            "applied_from_shipped": list(faq.urgent_from_shipped),
         },
         "fallback": faq.fill(faq.fallback),
         "topics": [{"id": t.id, "title": t.title} for t in faq.topics],

@@ -9,6 +9,8 @@ per refresh. Refreshes never queue up: one that finds another in progress return
 The translation files beside the FAQ (`faq.hi.yaml`) are part of what is served: they are
 read with the same limits, take part in the status check and the digest, and an edit to
 one of them alone reloads.
+
+What is served is the clinic's copy plus the shipped urgent rules it lacks (faq/shipped.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from faq.reader import (
     recently_changed,
     stat_file,
 )
+from faq.shipped import with_shipped_urgent_rules
 from faq.translations import LANGUAGES, translation_path, with_translations
 
 # The FAQ file's status, then each translation file's (None where there is none).
@@ -145,6 +148,9 @@ class LiveFAQ:
                 self._failures.popitem(last=False)
             self._failed_stat = (seen, digest, errors)
             return self._failed(digest, errors)
+        # Only a clinic copy that loaded gets the shipped rules: a broken one still leaves
+        # the last good FAQ (with its own shipped rules) in service.
+        faq = with_shipped_urgent_rules(faq)
         self._current = Knowledge(faq, Matcher(faq), digest)
         self._current_stat = seen
         self._failed_stat = None

@@ -137,6 +137,9 @@ class FAQ:
     )
     # language code ("hi") -> that language's wording, from the files beside this one.
     translations: Mapping[str, Translation] = field(default_factory=lambda: MappingProxyType({}))
+    # Names of the urgent rules above that come from the shipped FAQ, not from this file:
+    # an upgrade's new emergencies are screened for before staff copy them in (faq/shipped.py).
+    urgent_from_shipped: tuple[str, ...] = ()
     _by_id: MappingProxyType[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

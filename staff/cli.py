@@ -13,6 +13,7 @@ from pathlib import Path
 from faq import cli as faq_cli
 from faq.loader import load_faq, resolve_path
 from faq.matcher import matcher_for
+from faq.shipped import load_served_faq
 from records.store import DEFAULT_DATA_DIR, Store, StoreError, database_path
 from staff.links import BadUsernameError, check_username, deep_link, write_qr_codes
 from staff.misses import MissGroup, WishlistItem, group_misses, split_not_covered
@@ -139,7 +140,7 @@ def _open_store(args: argparse.Namespace) -> Store | None:
 
 
 def cmd_misses(args: argparse.Namespace) -> int:
-    faq = load_faq(_faq_path(args))
+    faq = load_served_faq(_faq_path(args))
     store = _open_store(args)
     if store is None:
         return EXIT_ERROR
@@ -214,7 +215,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    faq = load_faq(_faq_path(args))
+    faq = load_served_faq(_faq_path(args))
     store = _open_store(args)
     if store is None:
         return EXIT_ERROR

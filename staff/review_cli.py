@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from faq.loader import load_faq
 from faq.matcher import matcher_for
+from faq.shipped import load_served_faq
 from records.store import Store, database_path
 from staff.editing import EditResult, FAQEditor
 from staff.review import (
@@ -70,7 +70,7 @@ def run_review(
     audit = AuditLog(data_dir / AUDIT_FILENAME)
     editor = FAQEditor(faq_path, data_dir / BACKUP_DIRNAME)
     digest = build_digest(
-        rows, matcher_for(load_faq(faq_path)), editor.current_digest(), audit.ignored_texts()
+        rows, matcher_for(load_served_faq(faq_path)), editor.current_digest(), audit.ignored_texts()
     )
     if not digest.items:
         stdout.write("Nothing to review: every missed question is dealt with.\n")
