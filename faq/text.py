@@ -187,6 +187,14 @@ def break_invisible(text: str) -> str:
     return _JOINERS.sub(joiner, text).translate(_INVISIBLE_BREAKS)
 
 
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\u200e\u200f\u180e]+")
+
+
+def drop_invisible(text: str) -> str:
+    """The text with every invisible character removed, as if it were not there."""
+    return text if text.isascii() else _INVISIBLE.sub("", text)
+
+
 def screen_form(text: str) -> str:
     """The form the urgent screen reads: folded, apostrophes removed, and every run of
     punctuation, emoji, invisible separators and spaces made one space, so "I can't...

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from faq.indic import hinglish_skeleton
 from faq.model import UrgentRule
-from faq.text import screen_form
+from faq.text import drop_invisible, screen_form
 
 # Telegram caps a message at 4096 characters; anything longer is not a real chat message
 # and screening only its start keeps a hostile input from costing unbounded regex time.
@@ -295,13 +295,17 @@ class UrgentScreen:
 
     def screen(self, text: str) -> Hit | None:
         """The first rule the text trips and whether its Hindi/Hinglish phrases did it."""
-        form = screen_form(text[:_MAX_SCREENED_CHARS])
-        found = self._index.found(skeleton_words(form))
-        for rule in self._rules:
-            if rule.fires_in_english(form):
-                return Hit(rule.name, by_hinglish=False)
-            if rule.fires_in_hinglish(found):
-                return Hit(rule.name, by_hinglish=True)
+        text = text[:_MAX_SCREENED_CHARS]
+        # An invisible character may break a word ("i\u200bcant\u200bbreathe") or sit
+        # inside one ("kill my\u200bself", "saa\u200bns"): both readings are screened.
+        forms = dict.fromkeys((screen_form(text), screen_form(drop_invisible(text))))
+        for form in forms:
+            found = self._index.found(skeleton_words(form))
+            for rule in self._rules:
+                if rule.fires_in_english(form):
+                    return Hit(rule.name, by_hinglish=False)
+                if rule.fires_in_hinglish(found):
+                    return Hit(rule.name, by_hinglish=True)
         return None
 
 

@@ -111,3 +111,44 @@ def test_alarming_sounding_everyday_wording_is_not_urgent(text: str) -> None:
 )
 def test_a_question_about_an_unknown_drug_is_never_answered_confidently(text: str) -> None:
     assert MATCHER.decide(text).kind in ("clarify", "none")
+
+
+# Found by testing the bot as a frightened relative writes: a bleeding head after a fall,
+# self-harm in everyday Hinglish, and invisible characters pasted inside a word.
+BLEEDING_HEAD_AND_SELF_HARM = [
+    "papa bathroom mein gir gaye aur sir se khoon aa raha hai",
+    "दादी सीढ़ियों से गिर गईं सिर से खून बह रहा है",
+    "my grandma fell off the bed and her head is bleeding",
+    "he banged his head on the floor and there is blood everywhere",
+    "maa ka sar fat gaya",
+    "pankhe se latak jaungi main",
+    "main apni kalai kaat lungi",
+    "she has been cutting her arms again",
+    "i keep cutting when i feel this way",
+    "mujhe ab jeena nahi hai",
+    "bhagwan mujhe utha lo bas",
+    "khud ko khatam kar lungi aaj",
+    "thinking of unaliving myself",
+    "i want to kill my\u200bself",
+    "saa\u200bns nahi aa rahi papa ko",
+    "i can\u200dt brea\u00adthe",
+]
+
+HEAD_AND_LIFE_LOOK_ALIKES = [
+    "can a head injury cause dystonia",
+    "after a fall last year my neck started twisting",
+    "sir mein dard rehta hai dystonia se",
+    "blood test report normal aayi hai",
+    "hasi se mar jana hai yaar",
+    "is life with dystonia worth living, asking for an article",
+]
+
+
+@pytest.mark.parametrize("text", BLEEDING_HEAD_AND_SELF_HARM)
+def test_bleeding_head_self_harm_and_hidden_characters_get_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent), text
+
+
+@pytest.mark.parametrize("text", HEAD_AND_LIFE_LOOK_ALIKES)
+def test_questions_about_heads_and_life_are_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent), text
