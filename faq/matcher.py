@@ -759,6 +759,11 @@ _MEDICINE_WORDS = frozenset(
     dawa dawai dawaai dawaiyan dawaiyon dava davai davaai goli goliyan golia goliya khurak
     baclofen clonazepam trihexyphenidyl benzhexol pacitane artane levodopa syndopa
     tetrabenazine diazepam gabapentin pregabalin propranolol
+    relaxant relaxants relaxer relaxers antidepressant antidepressants sedative sedatives
+    antipsychotic antipsychotics anticholinergic anticholinergics benzodiazepine
+    benzodiazepines benzo benzos steroid steroids antibiotic antibiotics paracetamol
+    ibuprofen aspirin crocin dolo combiflam alprazolam lorazepam zolpidem amitriptyline
+    sertraline fluoxetine escitalopram haloperidol domperidone metoclopramide
     दवा दवाई दवाइयां दवाइयाँ दवाओं दवाएं गोली गोलियां गोलियाँ खुराक डोज़ डोज
     """.split()
 )

@@ -105,6 +105,11 @@ def test_every_not_covered_topic_has_english_and_hindi_or_hinglish_phrasings(faq
         "goli khane se farak padega kya",
         "दवा कितने दिन लेनी है",
         "does the dose need to go up if the spasm gets worse",
+        # a class of medicine, not the word "medicine": "relaxant" must not meet "relax"
+        "would a muscle relaxant stop the pulling",
+        "relaxant lena theek rahega kya",
+        "can antidepressants make my neck worse",
+        "is paracetamol ok for the neck pain",
     ],
 )
 def test_a_medicine_or_dose_question_never_gets_an_faq_answer_or_suggestion(
