@@ -131,6 +131,7 @@ BLEEDING_HEAD_AND_SELF_HARM = [
     "thinking of unaliving myself",
     "i want to kill my\u200bself",
     "saa\u200bns nahi aa rahi papa ko",
+    "aaram nahi mil raha spasm ruk nahi rahi 4 ghante se",
     "i can\u200dt brea\u00adthe",
 ]
 
@@ -141,6 +142,10 @@ HEAD_AND_LIFE_LOOK_ALIKES = [
     "blood test report normal aayi hai",
     "hasi se mar jana hai yaar",
     "is life with dystonia worth living, asking for an article",
+    # why relaxing does not stop the spasms: a question, not spasms that will not stop
+    "relax karne par bhi jhatke kyu nahi rukte",
+    "aaram karne pe bhi akdan kyon band nahi hoti",
+    "main shaant baithta hoon phir bhi ainthan kyun nahi rukti",
 ]
 
 
