@@ -26,6 +26,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]
     return code, capsys.readouterr().out.splitlines()
 
 
+def test_the_shipped_faq_has_no_self_test_confusions(capsys: pytest.CaptureFixture[str]) -> None:
+    """A clean shipped file prints no self-test warning: staff see only what is theirs."""
+    findings = self_test(matcher_for(load_faq(DEFAULT_FAQ_PATH)))
+    confusions = [str(p) for p in findings if p.severity != "note"]
+    assert confusions == []
+    code, lines = run(capsys)
+    assert code == EXIT_OK
+    assert not any("self-test" in line and "warning:" in line for line in lines)
+    assert lines[-1].startswith("self-test: every phrasing leads to its own entry or to none")
+
+
 def _faq_with_a_confusion(tmp_path: Path) -> Path:
     """The shipped FAQ with an assessment question put under 'thanks', as a hurried edit
     might do."""
