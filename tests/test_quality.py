@@ -31,6 +31,11 @@ MORE_HINDI = DATA / "more-hindi-hinglish.tsv"
 # around its failure kinds (uncovered topics, medicines, meaning without shared words,
 # long messages, negation); never used to set a threshold.
 HOLDOUT_2 = DATA / "holdout-2-questions.tsv"
+# Written after the FAQ existed without seeing its phrasings, in English, Hindi and Hinglish,
+# in the styles of the hidden set; for measurement only, so no figure here is held to a floor.
+# Like the first held-out set it was written independently of the FAQ, so a few canonical
+# questions ("how is dystonia diagnosed?") equal FAQ phrasings by nature: not a leak.
+HOLDOUT_3 = DATA / "holdout-3-questions.tsv"
 
 # Holdout in-scope "answered right" was 79.1% with the hybrid matcher; the floor is that
 # minus five points, so a real regression fails but ordinary tuning does not.
@@ -73,7 +78,9 @@ def wrong_answers(report: Report) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", [DEV, HOLDOUT, HINDI, HOLDOUT_2], ids=["dev", "holdout", "hindi", "holdout-2"]
+    "path",
+    [DEV, HOLDOUT, HINDI, HOLDOUT_2, HOLDOUT_3],
+    ids=["dev", "holdout", "hindi", "holdout-2", "holdout-3"],
 )
 def test_question_set_covers_every_category_and_names_real_entries(faq: FAQ, path: Path) -> None:
     cases = read_cases(path)

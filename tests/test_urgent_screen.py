@@ -132,6 +132,8 @@ BLEEDING_HEAD_AND_SELF_HARM = [
     "i want to kill my\u200bself",
     "saa\u200bns nahi aa rahi papa ko",
     "aaram nahi mil raha spasm ruk nahi rahi 4 ghante se",
+    "the spasm in her leg began after lunch and still it will not stop",
+    "do ghante se aenthan band hi nahi ho rahi",
     "i can\u200dt brea\u00adthe",
 ]
 
@@ -146,6 +148,10 @@ HEAD_AND_LIFE_LOOK_ALIKES = [
     "relax karne par bhi jhatke kyu nahi rukte",
     "aaram karne pe bhi akdan kyon band nahi hoti",
     "main shaant baithta hoon phir bhi ainthan kyun nahi rukti",
+    # idioms and things over and done with
+    "i cant breathe a word about my diagnosis at work",
+    "office ki tension se dam ghutta hai, dystonia badhega kya",
+    "pichhle mahine nigalne mein dikkat hui thi, ab theek hai",
 ]
 
 
