@@ -163,3 +163,42 @@ def test_bleeding_head_self_harm_and_hidden_characters_get_the_urgent_reply(text
 @pytest.mark.parametrize("text", HEAD_AND_LIFE_LOOK_ALIKES)
 def test_questions_about_heads_and_life_are_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent), text
+
+
+CALLS_FOR_HELP_AND_DESPAIR = [
+    # a bare call for help says nothing about what is wrong: the urgent reply is safe
+    "help",
+    "HELP!!!",
+    "Help me please, EMERGENCY!!",
+    "sos",
+    "it's an emergency",
+    "bachao",
+    "बचाओ",
+    "koi madad karo",
+    "मदद करो जल्दी",
+    "इमरजेंसी है",
+    # despair that may be a crisis gets the reply that offers Tele-MANAS
+    "I can't take this anymore",
+    "i cannot cope with this any more",
+    "I've given up on life",
+]
+
+HELP_WORDS_IN_QUESTIONS = [
+    "can you help me",
+    "help me understand dystonia",
+    "what is an emergency",
+    "does the clinic help with neck dystonia",
+    "hath ki akdan se pareshan hu par emergency nahi hai, bas jankari chahiye",
+    "madad chahiye dystonia ke baare me",
+    "I can't take the bus to the clinic, is there another way to get advice",
+]
+
+
+@pytest.mark.parametrize("text", CALLS_FOR_HELP_AND_DESPAIR)
+def test_a_bare_call_for_help_or_despair_gets_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", HELP_WORDS_IN_QUESTIONS)
+def test_asking_for_help_with_a_question_is_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent)
