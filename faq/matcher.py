@@ -39,7 +39,9 @@ from faq.text import (
     HINGLISH_MARK,
     STOPWORDS,
     english_words,
+    is_acknowledgement,
     is_english_word,
+    is_everyday_hindi,
     is_everyday_word,
     is_hindi_like,
     screen_form,
@@ -296,6 +298,8 @@ class Matcher:
             # A guard, not a phrasing: no wording of a medicine question may reach an
             # answer, however close it looks to one.
             return NoMatch(not_covered=self._medicine_topic)
+        if is_acknowledgement(text):
+            return NoMatch()
         focus = question_sentences(text)
         decision = self._decide_text(focus, held_out)
         if focus != text and isinstance(decision, NoMatch) and decision.not_covered is None:
@@ -710,7 +714,7 @@ class Matcher:
         ):
             return word
         cached = self._corrections.get(word)
-        if cached is None and is_english_word(word):
+        if cached is None and (is_english_word(word) or is_everyday_hindi(word)):
             cached = word
         if cached is None:
             max_edits = 1 if len(word) <= 6 else 2

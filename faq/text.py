@@ -313,6 +313,8 @@ _EVERYDAY_HINDI = """
     dikh dekh soch samajh sun baith uth chal khel likh padh ruk rok chhod pakad puch
     jaan maan lag bhool aaram baki baaki bahar ghoor sharam sharm
     kaam kamo dusre hissa
+    yaar yar wala wali wale pitaji pitaaji mataji maataji dadaji dadiji nanaji naniji
+    chacha chachi mama mami bhaiya didi bata bataya batay kah keh bol aa aay
 """.split()
 
 
@@ -324,4 +326,31 @@ def _everyday_hindi_terms() -> frozenset[str]:
 
 def is_everyday_word(word: str) -> bool:
     """An English dictionary word, or a common Hindi word in any spelling."""
-    return is_english_word(word) or term(word) in _everyday_hindi_terms()
+    return is_english_word(word) or is_everyday_hindi(word)
+
+
+def is_everyday_hindi(word: str) -> bool:
+    """A common Hindi word in any spelling ("yaar" is a friend, never a typo of "year")."""
+    return term(word) in _everyday_hindi_terms()
+
+
+# Words that acknowledge rather than ask ("ok", "theek hai", "accha ji", "haan"). A message
+# made only of these is small talk: matching it would answer "theek hai" (okay) with "can
+# dystonia be cured" ("theek ho sakta hai"). "The first one" refers to buttons. Latin
+# spellings only: words() gives Devanagari in Latin letters ("ठीक है" is "thik hai").
+_ACKNOWLEDGEMENTS = frozenset(
+    """
+    ok okay okk okey k kk fine alright right sure yes yeah yep no nope cool hmm hm hmmm
+    got it i see understood noted great good nice
+    theek thik teek tik hai he h haan han haa ha hanji haanji ji jee yaar yar
+    accha acha achha acchha achcha achchha achaa oke samajh samjh samjha samjhi gaya
+    gayi gya gyi aa bas sahi wala wali wale pehla pehli pahla pahli dusra dusri
+    doosra teesra tisra first second third one the
+    """.split()
+)
+
+
+def is_acknowledgement(text: str) -> bool:
+    """Whether the message only acknowledges ("ok", "theek hai", "accha ji")."""
+    found = words(text)
+    return bool(found) and all(w in _ACKNOWLEDGEMENTS for w in found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.matcher import Answer, Matcher
+from faq.matcher import Answer, Matcher, NoMatch
 from faq.text import STOPWORDS, term, words
 
 
@@ -147,3 +147,29 @@ def test_hindi_words_are_not_taken_for_english_look_alikes(matcher: Matcher) -> 
     """Close spellings are not enough: "chehra" (face) is not "cheers"."""
     assert matcher.query_terms("chehra") == matcher.query_terms("face")
     assert matcher.query_terms("chinta") != matcher.query_terms("chin")
+
+
+@pytest.mark.parametrize(
+    "text", ["theek hai", "ठीक है", "ok yaar", "accha ji", "अच्छा", "haan ji", "pehla wala"]
+)
+def test_an_acknowledgement_gets_no_answer(matcher: Matcher, text: str) -> None:
+    """ "theek hai" is "okay", not "can it be cured" ("theek ho sakta hai")."""
+    assert isinstance(matcher.decide(text), NoMatch)
+
+
+def test_thanks_with_an_acknowledgement_is_still_thanks(matcher: Matcher) -> None:
+    decision = matcher.decide("ok thanks")
+    assert isinstance(decision, Answer) and decision.match.entry.id == "thanks"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["mere pitaji ko doctor ne dystonia bataya hai, ye kya bimari hai", "yaar ye dystonia kya hota hai"],
+)
+def test_everyday_hindi_words_are_neither_corrected_nor_unknown(
+    matcher: Matcher, question: str
+) -> None:
+    """ "yaar" (friend) is not a typo of "year"; "pitaji" (father) is context, not a drug."""
+    assert "year" not in matcher.query_terms(question)
+    decision = matcher.decide(question)
+    assert isinstance(decision, Answer) and decision.match.entry.id == "what-is-dystonia"
