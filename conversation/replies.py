@@ -214,13 +214,15 @@ def fallback_reply(faq: FAQ, *, voice: Voice = ENGLISH) -> Reply:
 def not_covered_reply(faq: FAQ, topic: NotCovered, *, voice: Voice = ENGLISH) -> Reply:
     """A known unknown: says honestly that the topic is not covered, and who to ask.
 
-    Staff write these replies in the English file only, so a Hindi reader gets the
-    English reply under the one-line note, with the disclaimer in Hindi.
+    In the patient's language when the wording file has the topic's reply; otherwise the
+    English reply under the one-line note.
     """
-    blocks = (*_text(faq.fill(topic.reply)), _disclaimer(faq, voice))
+    translated = voice.not_covered(topic.id)
+    text = faq.fill(topic.reply) if translated is None else voice.fill(faq, translated)
+    blocks = (*_text(text), _disclaimer(faq, voice))
     return Reply(
         "none",
-        _noted(voice, voice.language != "en", blocks),
+        _noted(voice, not voice.english and translated is None, blocks),
         ((Button(voice.label("button_browse_topics", "Browse topics"), _data(voice, TOPICS)),),),
     )
 

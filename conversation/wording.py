@@ -69,6 +69,13 @@ class Voice:
         item = self.translation.entries.get(entry_id)
         return item if item is not None and self._served(item) else None
 
+    def not_covered(self, topic_id: str) -> str | None:
+        """The translated reply of a not-covered topic; None in English or when missing."""
+        if self.translation is None:
+            return None
+        item = self.translation.not_covered.get(topic_id)
+        return item.text if item is not None and self._served(item) else None
+
     def pick(self, key: str, english: str) -> tuple[str, bool]:
         """The text to show for `key`, and whether it had to fall back to `english`."""
         if self.english:

@@ -328,6 +328,9 @@ def translation_json(translation: Translation) -> dict[str, Any]:
             k: {"question": v.question, "answer": v.answer, "reviewed": v.reviewed}
             for k, v in translation.entries.items()
         },
+        "not_covered": {
+            k: {"reply": v.text, "reviewed": v.reviewed} for k, v in translation.not_covered.items()
+        },
     }
 
 

@@ -89,6 +89,7 @@ def missing_problems(translation: Translation, faq: FAQ) -> list[Problem]:
         ("texts", [k for k in TEXT_KEYS if k not in translation.texts]),
         ("topics", [t.id for t in faq.topics if t.id not in translation.topics]),
         ("entries", [e.id for e in faq.entries if e.id not in translation.entries]),
+        ("not_covered", [t.id for t in faq.not_covered if t.id not in translation.not_covered]),
     )
     problems: list[Problem] = []
     for section, missing in wanted:
@@ -136,6 +137,8 @@ def _texts(parsed: TranslationFile) -> Iterator[tuple[tuple[str, ...], str]]:
     for key, entry in parsed.entries.items():
         yield ("entries", key, "question"), entry.question
         yield ("entries", key, "answer"), entry.answer
+    for key, reply in parsed.not_covered.items():
+        yield ("not_covered", key, "reply"), reply.reply
 
 
 def _text_problems(
@@ -195,6 +198,16 @@ def _placeholder_problems(
         for part, english_text in (("question", entry.question), ("answer", entry.answer)):
             translated = getattr(item, part)
             pairs.append((("entries", entry_id, part), translated, placeholders(english_text)))
+    english_replies = {t.id: t.reply for t in faq.not_covered}
+    for topic_id, reply in parsed.not_covered.items():
+        if topic_id in english_replies:
+            pairs.append(
+                (
+                    ("not_covered", topic_id, "reply"),
+                    reply.reply,
+                    placeholders(english_replies[topic_id]),
+                )
+            )
     for loc, value, english in pairs:
         if english is None:
             continue
@@ -269,6 +282,8 @@ def _review_marks(translation: Translation) -> Iterator[tuple[str, bool]]:
         yield f"topics.{key}", topic.reviewed
     for key, entry in translation.entries.items():
         yield f"entries.{key}", entry.reviewed
+    for key, reply in translation.not_covered.items():
+        yield f"not_covered.{key}", reply.reviewed
 
 
 def _node_at(root: yaml.Node, loc: tuple[str, ...], *, at_key: bool = False) -> yaml.Node:

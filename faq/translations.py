@@ -46,12 +46,18 @@ class EntryItem(_Strict):
     answer: str = Field(min_length=1)
 
 
+class NotCoveredItem(_Strict):
+    reviewed: bool
+    reply: str = Field(min_length=1)
+
+
 class TranslationFile(_Strict):
     """The whole translation file, as staff write it."""
 
     language: str = Field(pattern="^[a-z]{2}$")
     texts: dict[str, TextItem] = Field(default_factory=dict)
     topics: dict[str, TopicItem] = Field(default_factory=dict)
+    not_covered: dict[str, NotCoveredItem] = Field(default_factory=dict)
     entries: dict[str, EntryItem] = Field(default_factory=dict)
 
 
@@ -77,6 +83,8 @@ class Translation:
     texts: Mapping[str, Translated] = field(default_factory=lambda: MappingProxyType({}))
     topics: Mapping[str, Translated] = field(default_factory=lambda: MappingProxyType({}))
     entries: Mapping[str, EntryTranslation] = field(default_factory=lambda: MappingProxyType({}))
+    # The honest replies of the not-covered topics, by topic id.
+    not_covered: Mapping[str, Translated] = field(default_factory=lambda: MappingProxyType({}))
     # "texts", "texts.welcome", "entries.stress", ... -> (line, column) of its key.
     locations: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -228,6 +236,20 @@ def _cross_check(where: str, root: yaml.Node, parsed: TranslationFile, faq: FAQ)
                     "use the id exactly as it is written in the English file",
                 )
             )
+    not_covered_ids = {t.id for t in faq.not_covered}
+    for topic_id in parsed.not_covered:
+        if topic_id not in not_covered_ids:
+            line, col = _locate(root, ("not_covered", topic_id), at_key=True)
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    col,
+                    f"not-covered topic '{topic_id}' is not in {faq.path.name}",
+                    "use the id exactly as it is written under 'not_covered:' in the English "
+                    "file",
+                )
+            )
     return problems
 
 
@@ -235,6 +257,7 @@ def _translation(path: Path, root: yaml.Node, parsed: TranslationFile) -> Transl
     sections: dict[str, Mapping[str, object]] = {
         "texts": parsed.texts,
         "topics": parsed.topics,
+        "not_covered": parsed.not_covered,
         "entries": parsed.entries,
     }
     locations = {
@@ -257,6 +280,9 @@ def _translation(path: Path, root: yaml.Node, parsed: TranslationFile) -> Transl
                 k: EntryTranslation(v.question.strip(), v.answer.strip(), v.reviewed)
                 for k, v in parsed.entries.items()
             }
+        ),
+        not_covered=MappingProxyType(
+            {k: Translated(v.reply.strip(), v.reviewed) for k, v in parsed.not_covered.items()}
         ),
         locations=MappingProxyType(locations),
     )

@@ -41,7 +41,7 @@ def test_spellings_of_one_hindi_word_share_one_term(spellings: tuple[str, ...]) 
 
 
 def test_hinglish_terms_never_meet_english_stems() -> None:
-    """"aaram" (rest) is not "arm", and "baad" (after) is not "badh" (to grow)."""
+    """ "aaram" (rest) is not "arm", and "baad" (after) is not "badh" (to grow)."""
     assert term("aaram") != term("arm")
     assert term("baad") != term("badh")
     assert term("galti") != term("galat")
@@ -70,12 +70,22 @@ def test_hinglish_words_are_not_corrected_into_english(matcher: Matcher, word: s
 @pytest.mark.parametrize(
     ("variants", "entry_id"),
     [
-        (("kya stress se dystonia zyada hota hai", "तनाव में डिस्टोनिया ज़्यादा होता है क्या",
-          "tanaav me distonia jada hota h kya"), "stress"),
-        (("dystonia ke lakshan batao", "डिस्टोनिया के लक्षण बताओ", "distonia ke symptoms batao"),
-         "symptoms"),
-        (("kya ye bimari failti hai", "क्या यह बीमारी फैलती है", "kya ye bimari spread hoti hai"),
-         "progression"),
+        (
+            (
+                "kya stress se dystonia zyada hota hai",
+                "तनाव में डिस्टोनिया ज़्यादा होता है क्या",
+                "tanaav me distonia jada hota h kya",
+            ),
+            "stress",
+        ),
+        (
+            ("dystonia ke lakshan batao", "डिस्टोनिया के लक्षण बताओ", "distonia ke symptoms batao"),
+            "symptoms",
+        ),
+        (
+            ("kya ye bimari failti hai", "क्या यह बीमारी फैलती है", "kya ye bimari spread hoti hai"),
+            "progression",
+        ),
     ],
 )
 def test_one_question_in_either_script_or_spelling_finds_one_entry(
@@ -138,7 +148,7 @@ def test_hinglish_look_alikes_get_no_confident_answer(matcher: Matcher, question
 
 
 def test_english_loanwords_in_devanagari_meet_their_english_word(matcher: Matcher) -> None:
-    """"अपॉइंटमेंट" and "रिपोर्ट" are the FAQ's "appointment" and "report"."""
+    """ "अपॉइंटमेंट" and "रिपोर्ट" are the FAQ's "appointment" and "report"."""
     assert "appoint" in matcher.query_terms("अपॉइंटमेंट")
     assert matcher.query_terms("रिपोर्ट") == matcher.query_terms("report")
 
@@ -159,12 +169,16 @@ def test_an_acknowledgement_gets_no_answer(matcher: Matcher, text: str) -> None:
 
 def test_thanks_with_an_acknowledgement_is_still_thanks(matcher: Matcher) -> None:
     decision = matcher.decide("ok thanks")
-    assert isinstance(decision, Answer) and decision.match.entry.id == "thanks"
+    assert isinstance(decision, Answer)
+    assert decision.match.entry.id == "thanks"
 
 
 @pytest.mark.parametrize(
     "question",
-    ["mere pitaji ko doctor ne dystonia bataya hai, ye kya bimari hai", "yaar ye dystonia kya hota hai"],
+    [
+        "mere pitaji ko doctor ne dystonia bataya hai, ye kya bimari hai",
+        "yaar ye dystonia kya hota hai",
+    ],
 )
 def test_everyday_hindi_words_are_neither_corrected_nor_unknown(
     matcher: Matcher, question: str
@@ -172,4 +186,5 @@ def test_everyday_hindi_words_are_neither_corrected_nor_unknown(
     """ "yaar" (friend) is not a typo of "year"; "pitaji" (father) is context, not a drug."""
     assert "year" not in matcher.query_terms(question)
     decision = matcher.decide(question)
-    assert isinstance(decision, Answer) and decision.match.entry.id == "what-is-dystonia"
+    assert isinstance(decision, Answer)
+    assert decision.match.entry.id == "what-is-dystonia"

@@ -554,3 +554,26 @@ def test_a_patients_turn_never_waits_for_the_stored_language_choices(live: LiveF
         assert not recorder.release.is_set()  # and had not finished when the reply came
     finally:
         recorder.release.set()
+
+
+@pytest.mark.parametrize(
+    "question", ["dystonia ki dawai kitni leni chahiye", "क्या बच्चों को भी डिस्टोनिया होता है"]
+)
+def test_a_not_covered_question_in_hindi_gets_the_honest_reply_in_hindi(
+    conv: Conversation, live: LiveFAQ, question: str
+) -> None:
+    """No English under a "not translated" note: the topic's own Hindi reply, the clinic's
+    contact sentence and the disclaimer, all in Hindi."""
+    hindi = live.current.faq.translations["hi"]
+    reply = only(conv.handle(Turn(PATIENT, question)))
+    text = text_of(reply)
+    assert hindi.texts["missing_translation_note"].text not in text
+    assert "The clinic's information here" not in text
+    assert "यहाँ दी गई क्लिनिक की जानकारी में" in text
+    assert hindi.texts["contact_missing"].text in text
+    assert reply.blocks[-1].text == hindi.texts["disclaimer"].text
+
+
+def test_a_not_covered_question_in_english_keeps_the_english_reply(conv: Conversation) -> None:
+    reply = only(conv.handle(Turn(PATIENT, "how much dose of medicine should i take")))
+    assert "does not cover medicines or doses" in text_of(reply)

@@ -118,6 +118,27 @@ def test_shipped_hindi_file_has_every_entry_topic_and_fixed_text() -> None:
     for entry_id, entry in hindi.entries.items():
         assert entry.question.strip(), entry_id
         assert entry.answer.strip(), entry_id
+    assert set(hindi.not_covered) == {t.id for t in faq.not_covered}
+
+
+def test_unknown_not_covered_id_is_an_error_at_its_key(hindi: Path) -> None:
+    """A not-covered reply under an id the English file lacks would never be shown."""
+    text = change(hindi, "\n  pregnancy:\n    reviewed", "\n  pregnancyy:\n    reviewed")
+    served, problems = check(hindi)
+    assert not served
+    [problem] = errors(problems)
+    assert (problem.line, problem.col) == where(text, "pregnancyy:")
+    assert "not-covered topic 'pregnancyy' is not in faq.yaml" in problem.message
+
+
+def test_not_covered_reply_without_the_contact_placeholder_is_reported(hindi: Path) -> None:
+    """The honest reply must still say how to reach the clinic."""
+    marker = "बता सकता है।\n      {contact}"
+    text = change(hindi, marker, "बता सकता है।")
+    _, problems = check(hindi)
+    [problem] = [p for p in problems if "not_covered.costs-and-fees.reply" in p.message]
+    assert "lacks the placeholder {contact}" in problem.message
+    assert (problem.line, problem.col) == value_of(text, "costs-and-fees", "reply")
 
 
 def test_fixed_text_keys_cover_every_reply_and_command() -> None:
@@ -155,7 +176,7 @@ def test_shipped_hindi_file_has_only_the_review_warning() -> None:
     [summary] = problems
     faq = LiveFAQ(DEFAULT_FAQ_PATH).load().faq
     hindi = faq.translations["hi"]
-    total = len(hindi.texts) + len(hindi.topics) + len(hindi.entries)
+    total = len(hindi.texts) + len(hindi.topics) + len(hindi.entries) + len(hindi.not_covered)
     assert summary.severity == "warning"
     assert summary.message == f"{total} Hindi texts are not yet reviewed"
     assert "reviewed: true" in summary.hint
