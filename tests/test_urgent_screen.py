@@ -202,3 +202,29 @@ def test_a_bare_call_for_help_or_despair_gets_the_urgent_reply(text: str) -> Non
 @pytest.mark.parametrize("text", HELP_WORDS_IN_QUESTIONS)
 def test_asking_for_help_with_a_question_is_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+FALLS_ONTO_THE_HEAD = [
+    "my father fell and hit his head",
+    "mom slipped in the bathroom and banged her head",
+    "papa gir gaye sir pe chot lagi hai",
+    "dadi bathroom me fisal gayi, sir takra gaya",
+]
+
+FALLS_LONG_AGO_OR_ELSEWHERE = [
+    "I fell and hit my head years ago, could that cause dystonia",
+    "can a head injury cause dystonia",
+    "pichle saal gir gaya tha sir pe chot lagi thi, kya isse dystonia hua",
+    "mera beta cycle se gir gaya ghutne pe chot hai",
+    "kal gir gayi thi bazaar mein par ab theek hu",
+]
+
+
+@pytest.mark.parametrize("text", FALLS_ONTO_THE_HEAD)
+def test_a_fall_onto_the_head_now_gets_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", FALLS_LONG_AGO_OR_ELSEWHERE)
+def test_a_fall_long_ago_or_onto_the_knee_is_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent)
