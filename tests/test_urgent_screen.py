@@ -209,6 +209,8 @@ FALLS_ONTO_THE_HEAD = [
     "mom slipped in the bathroom and banged her head",
     "papa gir gaye sir pe chot lagi hai",
     "dadi bathroom me fisal gayi, sir takra gaya",
+    # several sleeping pills taken
+    "maine neend ki goliyan kha li hai",
 ]
 
 FALLS_LONG_AGO_OR_ELSEWHERE = [
@@ -217,14 +219,16 @@ FALLS_LONG_AGO_OR_ELSEWHERE = [
     "pichle saal gir gaya tha sir pe chot lagi thi, kya isse dystonia hua",
     "mera beta cycle se gir gaya ghutne pe chot hai",
     "kal gir gayi thi bazaar mein par ab theek hu",
+    "neend ki goliyan khane se dystonia badhta hai kya",
+    "neend ki goli kha li thi phir bhi neend nahi aayi",
 ]
 
 
 @pytest.mark.parametrize("text", FALLS_ONTO_THE_HEAD)
-def test_a_fall_onto_the_head_now_gets_the_urgent_reply(text: str) -> None:
+def test_a_fall_onto_the_head_or_sleeping_pills_taken_get_the_urgent_reply(text: str) -> None:
     assert isinstance(MATCHER.decide(text), Urgent)
 
 
 @pytest.mark.parametrize("text", FALLS_LONG_AGO_OR_ELSEWHERE)
-def test_a_fall_long_ago_or_onto_the_knee_is_not_urgent(text: str) -> None:
+def test_a_fall_long_ago_a_knee_injury_or_a_pill_question_is_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
