@@ -232,3 +232,28 @@ def test_a_fall_onto_the_head_or_sleeping_pills_taken_get_the_urgent_reply(text:
 @pytest.mark.parametrize("text", FALLS_LONG_AGO_OR_ELSEWHERE)
 def test_a_fall_long_ago_a_knee_injury_or_a_pill_question_is_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+REACTIONS_TO_A_NEW_MEDICINE = [
+    "she started a new medicine yesterday and now her tongue is sticking out, cant control it",
+    "after the new injection his neck is pulled back and stuck",
+    "nayi dawai li aur gardan peeche akad gayi",
+    "nayi goli ke baad jeebh bahar aa rahi hai, control nahi ho raha",
+]
+
+NEW_MEDICINE_QUESTIONS_AND_IMPROVEMENTS = [
+    "the new tablet has helped my neck a lot",
+    "can a new medicine make dystonia worse",
+    "kya nayi dawai se gardan akad sakti hai",
+    "nayi dawai se aaram mila, akdan kam ho gayi",
+]
+
+
+@pytest.mark.parametrize("text", REACTIONS_TO_A_NEW_MEDICINE)
+def test_a_sudden_reaction_after_a_new_medicine_gets_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", NEW_MEDICINE_QUESTIONS_AND_IMPROVEMENTS)
+def test_a_question_about_a_new_medicine_or_its_benefit_is_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent)
