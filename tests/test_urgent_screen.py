@@ -257,3 +257,27 @@ def test_a_sudden_reaction_after_a_new_medicine_gets_the_urgent_reply(text: str)
 @pytest.mark.parametrize("text", NEW_MEDICINE_QUESTIONS_AND_IMPROVEMENTS)
 def test_a_question_about_a_new_medicine_or_its_benefit_is_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+HOURS_OF_PULLING = [
+    "his neck has been pulled back for 5 hours and he is in agony",
+    "I can't stop the pulling, it has been hours",
+    "her head has been stuck to one side for three hours now",
+]
+
+EVERYDAY_PULLING = [
+    "my neck has been pulling for hours every day",
+    "it pulls for 2 hours after writing",
+    "my neck has been twisted to the left for years",
+    "I have been pulling my hair out for hours trying to understand this",
+]
+
+
+@pytest.mark.parametrize("text", HOURS_OF_PULLING)
+def test_hours_of_pulling_without_the_word_spasm_get_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", EVERYDAY_PULLING)
+def test_everyday_pulling_and_idioms_are_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent)
