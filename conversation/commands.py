@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from conversation.wording import Voice
+from faq.text import words
 
 CommandKind = Literal["start", "info", "forget", "language", "staff", "unknown"]
 
@@ -23,6 +24,17 @@ PUBLIC_COMMANDS = (
 )
 INFO_COMMANDS = frozenset({"help", "topics", "sources", "contact", "privacy"})
 STAFF_COMMANDS = frozenset({"reload", "stats", "review"})
+
+# A message that is only one of these words asks how the bot works, as /help does.
+_HELP_WORDS = frozenset({"help", "madad", "menu"})
+
+
+def asks_how_to_use(text: str) -> bool:
+    """ "help" (or "madad") typed on its own: the /help reply, not a match and not the
+    urgent one ("help me", "please help", "koi madad karo" are urgent)."""
+    found = words(text)
+    return len(found) == 1 and found[0] in _HELP_WORDS
+
 
 # Telegram's command syntax: "/name" or "/name@botname", then whitespace or the end.
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)")

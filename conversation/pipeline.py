@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 from conversation import replies
-from conversation.commands import INFO_COMMANDS, Command, parse_command
+from conversation.commands import INFO_COMMANDS, Command, asks_how_to_use, parse_command
 from conversation.flood import FloodGate, LastAnswers, RecentTexts
 from conversation.languages import LanguageChoices, Reading, other_language, read_language
 from conversation.recording import ForgetIncompleteError, Recorder
@@ -182,7 +182,7 @@ class Conversation:
         """A question to match. Flood control applies here, where the work is; fixed
         texts (commands, buttons) are cheap, and an urgent message never gets this far."""
         knowledge = self.knowledge
-        if not text.strip():
+        if not text.strip() or asks_how_to_use(text):
             return (replies.help_reply(knowledge.faq, voice=voice),)
         with self._lock:
             verdict = self.flood.check(speaker.key)

@@ -295,3 +295,18 @@ def test_an_urgent_reply_is_counted_by_rule_without_the_message(
     with Store(tmp_path) as store:
         assert store.urgent_per_rule(1) == {"choking": 1}
         assert store.misses(1) == []
+
+
+@pytest.mark.parametrize("text", ["help", "HELP?", "madad"])
+def test_help_typed_on_its_own_gets_the_help_reply(conv: Conversation, text: str) -> None:
+    """ "help" asks how the bot works: neither the urgent reply nor "Thank you"."""
+    outcome = conv.handle(Turn(PATIENT, text))
+    assert [r.kind for r in outcome.replies] == [
+        conv.handle(Turn(PATIENT, "/help")).replies[0].kind
+    ]
+    assert text_of(outcome) == text_of(conv.handle(Turn(PATIENT, "/help")))
+
+
+@pytest.mark.parametrize("text", ["help me", "please help", "koi madad karo"])
+def test_a_call_for_help_is_still_urgent(conv: Conversation, text: str) -> None:
+    assert is_urgent(conv.handle(Turn(PATIENT, text)))

@@ -167,8 +167,7 @@ def test_questions_about_heads_and_life_are_not_urgent(text: str) -> None:
 
 CALLS_FOR_HELP_AND_DESPAIR = [
     # a bare call for help says nothing about what is wrong: the urgent reply is safe
-    "help",
-    "HELP!!!",
+    "help me!!!",
     "Help me please, EMERGENCY!!",
     "sos",
     "it's an emergency",
@@ -184,6 +183,7 @@ CALLS_FOR_HELP_AND_DESPAIR = [
 ]
 
 HELP_WORDS_IN_QUESTIONS = [
+    "help",  # how to use the bot: the conversation answers it as /help
     "can you help me",
     "help me understand dystonia",
     "what is an emergency",
