@@ -9,7 +9,7 @@ are reported at the YAML node they concern, like the FAQ checker's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -210,46 +210,32 @@ def _message(err: Any) -> str:
 
 def _cross_check(where: str, root: yaml.Node, parsed: TranslationFile, faq: FAQ) -> list[Problem]:
     """Ids must be the English file's; unknown ones are typos that would never show."""
+    english_file = "in the English file"
+    sections: tuple[tuple[str, Iterable[str], set[str], str, str], ...] = (
+        ("entries", parsed.entries, {e.id for e in faq.entries}, "entry", english_file),
+        ("topics", parsed.topics, {t.id for t in faq.topics}, "topic", english_file),
+        (
+            "not_covered",
+            parsed.not_covered,
+            {t.id for t in faq.not_covered},
+            "not-covered topic",
+            f"under 'not_covered:' {english_file}",
+        ),
+    )
     problems: list[Problem] = []
-    topic_ids = {t.id for t in faq.topics}
-    for entry_id in parsed.entries:
-        if faq.entry(entry_id) is None:
-            line, col = _locate(root, ("entries", entry_id), at_key=True)
-            problems.append(
-                Problem(
-                    where,
-                    line,
-                    col,
-                    f"entry '{entry_id}' is not in {faq.path.name}",
-                    "use the id exactly as it is written in the English file",
+    for section, ids, known, kind, place in sections:
+        for item_id in ids:
+            if item_id not in known:
+                line, col = _locate(root, (section, item_id), at_key=True)
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        col,
+                        f"{kind} '{item_id}' is not in {faq.path.name}",
+                        f"use the id exactly as it is written {place}",
+                    )
                 )
-            )
-    for topic_id in parsed.topics:
-        if topic_id not in topic_ids:
-            line, col = _locate(root, ("topics", topic_id), at_key=True)
-            problems.append(
-                Problem(
-                    where,
-                    line,
-                    col,
-                    f"topic '{topic_id}' is not in {faq.path.name}",
-                    "use the id exactly as it is written in the English file",
-                )
-            )
-    not_covered_ids = {t.id for t in faq.not_covered}
-    for topic_id in parsed.not_covered:
-        if topic_id not in not_covered_ids:
-            line, col = _locate(root, ("not_covered", topic_id), at_key=True)
-            problems.append(
-                Problem(
-                    where,
-                    line,
-                    col,
-                    f"not-covered topic '{topic_id}' is not in {faq.path.name}",
-                    "use the id exactly as it is written under 'not_covered:' in the English "
-                    "file",
-                )
-            )
     return problems
 
 
