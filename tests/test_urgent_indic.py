@@ -232,3 +232,4 @@ def test_a_one_word_phrase_that_reads_like_an_english_word_is_a_warning() -> Non
     assert any("'has'" in w for w in phrase_warnings("hasa"))
     assert phrase_warnings("likh/likhna") == []
     assert phrase_warnings("hans hans") == []  # two words together are specific
+    assert any("'saath'" in w for w in phrase_warnings("sat"))

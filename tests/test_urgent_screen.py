@@ -281,3 +281,30 @@ def test_hours_of_pulling_without_the_word_spasm_get_the_urgent_reply(text: str)
 @pytest.mark.parametrize("text", EVERYDAY_PULLING)
 def test_everyday_pulling_and_idioms_are_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+HINGLISH_STUCK_FOR_HOURS = [
+    "do ghante se maa ki gardan peeche ki taraf atki hui hai",
+    "uska jabda teen ghante se khul nahi raha",
+    "पापा की गर्दन चार घंटे से एक तरफ अटकी है",
+]
+
+HINGLISH_EVERYDAY_STIFFNESS = [
+    "gardan roz ghanton tak atki si lagti hai",
+    "mera laptop do ghante se atka hua hai",
+    "ghar ke saath kaam kaise sambhalun",
+    "is bimari ke saath kam dard kaise ho",
+    "ghanton se kandhe me dard hai, dimaag jam sa gaya hai, gardan bhi thaki hai",
+]
+
+
+@pytest.mark.parametrize("text", HINGLISH_STUCK_FOR_HOURS)
+def test_a_neck_or_jaw_stuck_for_hours_in_hindi_gets_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", HINGLISH_EVERYDAY_STIFFNESS)
+def test_everyday_stiffness_and_saath_kam_are_not_urgent(text: str) -> None:
+    """ "saath" (with) folds like "sat" (oxygen saturation) and "kaam" (work) like "kam"
+    (low): a question about living with dystonia is not a breathing emergency."""
+    assert not isinstance(MATCHER.decide(text), Urgent)
