@@ -269,6 +269,19 @@ def test_negated_chit_chat_is_not_answered_as_if_affirmative(
     assert not isinstance(decision, Answer), describe(decision)
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["what happens during the operation", "how is the brain surgery done", "do eye drops help"],
+)
+def test_a_plain_question_matched_only_by_a_denying_phrasing_is_not_answered(
+    matcher: Matcher, message: str
+) -> None:
+    """ "how is the brain surgery done" shares its words with "is there treatment that
+    doesn't involve surgery", but asks the opposite."""
+    decision = matcher.decide(message)
+    assert not isinstance(decision, Answer), describe(decision)
+
+
 def test_or_not_is_a_question_not_a_negation(matcher: Matcher) -> None:
     """ "is it treatable or not" still gets its answer."""
     decision = matcher.decide("is dystonia treatable or not")
