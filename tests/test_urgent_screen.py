@@ -287,6 +287,9 @@ HINGLISH_STUCK_FOR_HOURS = [
     "do ghante se maa ki gardan peeche ki taraf atki hui hai",
     "uska jabda teen ghante se khul nahi raha",
     "पापा की गर्दन चार घंटे से एक तरफ अटकी है",
+    "mere husband ka neck 6 hours se stuck hai",
+    "jaw 2 ghante se khula reh gaya hai, band nahi ho raha",
+    "3 ghante ho gaye, papa ki gardan hil hi nahi rahi",
 ]
 
 HINGLISH_EVERYDAY_STIFFNESS = [
@@ -295,6 +298,9 @@ HINGLISH_EVERYDAY_STIFFNESS = [
     "ghar ke saath kaam kaise sambhalun",
     "is bimari ke saath kam dard kaise ho",
     "ghanton se kandhe me dard hai, dimaag jam sa gaya hai, gardan bhi thaki hai",
+    "laptop teen ghante se stuck hai, gardan me dard ho gaya kaam karte karte",
+    "office ka kaam 4 ghante se atka hua hai, gardan theek hai",
+    "har shaam do ghante gardan atki si rehti hai",
 ]
 
 
