@@ -481,17 +481,10 @@ class Matcher:
         if not isinstance(decision, Answer) or not lexical.entries:
             return decision
         query_words = words(text)
-        phrasing = self._phrasings[lexical.entries[0][2]] if lexical.entries[0][2] >= 0 else None
-        if phrasing is None:
-            return decision
         if not _negated(query_words):
-            # The other way round: "what does the surgery involve" is not "is there
-            # treatment that doesn't involve surgery"; a short plain question matched
-            # only by a phrasing that denies something is asked back, never answered.
-            if phrasing.negated and len(query_words) <= NEGATION_SHORT_WORDS:
-                return Clarify((decision.match, *decision.runners_up))
             return decision
-        if phrasing.negated:
+        phrasing = self._phrasings[lexical.entries[0][2]] if lexical.entries[0][2] >= 0 else None
+        if phrasing is None or phrasing.negated:
             return decision
         entry = decision.match.entry
         if entry.kind == "info":

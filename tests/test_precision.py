@@ -269,17 +269,30 @@ def test_negated_chit_chat_is_not_answered_as_if_affirmative(
     assert not isinstance(decision, Answer), describe(decision)
 
 
-@pytest.mark.parametrize(
-    "message",
-    ["what happens during the operation", "how is the brain surgery done", "do eye drops help"],
-)
-def test_a_plain_question_matched_only_by_a_denying_phrasing_is_not_answered(
-    matcher: Matcher, message: str
+def test_a_question_about_surgery_is_not_answered_with_treatment_without_surgery(
+    matcher: Matcher,
 ) -> None:
-    """ "how is the brain surgery done" shares its words with "is there treatment that
-    doesn't involve surgery", but asks the opposite."""
-    decision = matcher.decide(message)
+    """Neither source describes surgery: asking what it involves must not get the
+    non-invasive answer as if it were about surgery."""
+    decision = matcher.decide("what does the surgery involve")
     assert not isinstance(decision, Answer), describe(decision)
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("will dystonia show on a scan", "normal-tests"),
+        ("is my father faking it", "not-psychological"),
+        ("does calming down stop the pulling", "relaxing-doesnt-help"),
+    ],
+)
+def test_a_plain_question_to_an_entry_titled_by_a_denial_is_still_answered(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    """Entries such as "Why doesn't relaxing help?" are the answer to the plain question."""
+    decision = matcher.decide(message)
+    assert isinstance(decision, Answer), describe(decision)
+    assert decision.match.entry.id == entry
 
 
 def test_or_not_is_a_question_not_a_negation(matcher: Matcher) -> None:

@@ -290,6 +290,8 @@ HINGLISH_STUCK_FOR_HOURS = [
     "mere husband ka neck 6 hours se stuck hai",
     "jaw 2 ghante se khula reh gaya hai, band nahi ho raha",
     "3 ghante ho gaye, papa ki gardan hil hi nahi rahi",
+    "gardan 3 ghante se atki hai, roz aisa nahi hota",
+    "dadi ki gardan teen ghante se ek taraf jam gayi hai",
 ]
 
 HINGLISH_EVERYDAY_STIFFNESS = [
@@ -301,7 +303,26 @@ HINGLISH_EVERYDAY_STIFFNESS = [
     "laptop teen ghante se stuck hai, gardan me dard ho gaya kaam karte karte",
     "office ka kaam 4 ghante se atka hua hai, gardan theek hai",
     "har shaam do ghante gardan atki si rehti hai",
+    "gardan me dard hai, 2 ghante se traffic me phasa hua hu",
+    "mera head office 2 ghante se atka hua hai",
+    "aankh 2 ghante se laptop pe atki rehti hai",
+    "bimari ke saath low feel hota hai",
+    "mere saath 85 log the",
+    "maa ke saath do ghante baithi, gardan atki si lagti hai roz",
 ]
+
+LOW_OXYGEN = [
+    "papa ka sat 85 aa raha hai",
+    "oximeter sat bahut kam dikha raha hai",
+    "her sats are dropping",
+    "sat low aa raha hai aur saans phool rahi",
+    "o2 sat kam hai",
+]
+
+
+@pytest.mark.parametrize("text", LOW_OXYGEN)
+def test_low_oxygen_saturation_written_as_sat_gets_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
 
 
 @pytest.mark.parametrize("text", HINGLISH_STUCK_FOR_HOURS)
