@@ -149,7 +149,7 @@ _EVERYDAY_WORDS = {
     "par": "par pr",
     "bhi": "bhi bi",
     "jo": "jo",
-    "saath": "saath sath saat",
+    "saath": "saath sath",
 }
 
 
