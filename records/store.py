@@ -20,6 +20,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -299,7 +300,7 @@ class Store:
             if is_new:
                 # SQLite gives the -wal and -shm files the database's permissions.
                 self.path.chmod(0o600)
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self._conn, busy_timeout)
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except BaseException:
@@ -550,6 +551,24 @@ class Store:
                 # PRAGMA takes no parameters; `version` is an int we computed.
                 conn.execute(f"PRAGMA user_version = {version + 1}")
             log.info("database %s migrated to schema version %d", self.path, version + 1)
+
+
+def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch to WAL, waiting for a connection that is creating the file meanwhile.
+
+    The switch needs the database to itself, and SQLite answers "database is locked" at
+    once rather than through the busy timeout; so a second program (a staff report, the
+    bot's own writer thread) opening a brand-new database at the same moment retries.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _utc(moment: datetime | None) -> datetime:

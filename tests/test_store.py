@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -69,6 +70,27 @@ def test_first_use_creates_the_database_with_the_current_schema_version(tmp_path
     assert raw(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {name for (name,) in raw(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert set(store.TABLES) <= tables
+
+
+def test_many_programs_opening_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    """The bot's writer thread and a staff report may both create the file: switching it
+    to WAL answers "locked" at once, so the loser waits instead of failing."""
+    errors: list[BaseException] = []
+
+    def open_once(data_dir: Path) -> None:
+        try:
+            Store(data_dir).close()
+        except Exception as exc:  # a thread's exception is otherwise only printed
+            errors.append(exc)
+
+    for attempt in range(20):
+        data_dir = tmp_path / str(attempt)
+        threads = [threading.Thread(target=open_once, args=(data_dir,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert errors == []
 
 
 def test_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
