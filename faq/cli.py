@@ -283,7 +283,12 @@ def faq_json(faq: FAQ) -> dict[str, Any]:
         "urgent": {
             "message": faq.fill(faq.urgent_message),
             "rules": [
-                {"name": r.name, "any": list(r.any), "all_of": list(r.all_of)}
+                {
+                    "name": r.name,
+                    "any": list(r.any),
+                    "all_of": list(r.all_of),
+                    "unless": list(r.unless),
+                }
                 for r in faq.urgent_rules
             ],
             # rules the file lacks, screened for from the shipped FAQ (faq/shipped.py)

@@ -536,9 +536,9 @@ class _Parser:
         return message, tuple(rules)
 
     def _urgent_rule(self, node: yaml.Node) -> UrgentRule | None:
-        """A rule has English regular expressions (`any`, `all_of`), Hinglish phrases
-        (`hinglish`, `hinglish_with`, `hinglish_unless`), or both."""
-        keys = ("any", "all_of", "hinglish", "hinglish_with", "hinglish_unless")
+        """A rule has English regular expressions (`any`, `all_of`, `unless`), Hinglish
+        phrases (`hinglish`, `hinglish_with`, `hinglish_unless`), or both."""
+        keys = ("any", "all_of", "unless", "hinglish", "hinglish_with", "hinglish_unless")
         fields = self.mapping(node, "an urgent rule", UrgentRuleSpec)
         if fields is None:
             return None
@@ -568,6 +568,7 @@ class _Parser:
             name=name,
             any=kept["any"],
             all_of=kept["all_of"],
+            unless=kept["unless"],
             hinglish=kept["hinglish"],
             hinglish_with=kept["hinglish_with"],
             hinglish_unless=kept["hinglish_unless"],

@@ -81,7 +81,8 @@ SEM_TOPIC_MIN = 0.60
 SEM_TOPIC_MARGIN = 0.06
 # A topic the words prefer is doubted when an entry is this much closer in meaning.
 SEM_TOPIC_DOUBT = 0.0
-# ... and the words prefer the topic by less than this.
+# ... and the words prefer the topic by less than this. Without the meaning model, a topic
+# this close behind the best entry keeps that entry from being answered.
 TOPIC_DOUBT_LEAD = 0.05
 # and entries this close in meaning are suggested (within SEM_WIDEN of the closest).
 SEM_SUGGEST = 0.50
@@ -371,6 +372,11 @@ class Matcher:
             return NoMatch(self._matches(lexical.entries))
         second = lexical.entries[1][0] if len(lexical.entries) > 1 else 0.0
         confident = best[0] >= t.answer and best[0] - second >= t.margin
+        # A not-covered topic close behind the best entry ("क्या सर्जरी से पूरी तरह ठीक हो
+        # जाएगा" shares "surgery" with both the surgery topic and "treatment without
+        # surgery"): neither is sure, so the entry is only suggested.
+        if covered is not None and covered[0] >= max(t.clarify, best[0] - TOPIC_DOUBT_LEAD):
+            confident = False
         # A question naming something the FAQ has never heard of ("how long does botox
         # take to work") may look like a covered one word for word; it only gets
         # suggestions, never a confident answer about something else.

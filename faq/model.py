@@ -95,12 +95,13 @@ class Clinic:
 
 @dataclass(frozen=True)
 class UrgentRule:
-    """English regular expressions (`any`, `all_of`) and plain Hinglish phrases
+    """English regular expressions (`any`, `all_of`, `unless`) and plain Hinglish phrases
     (`hinglish`, `hinglish_with`, `hinglish_unless`); see faq/urgent.py for both."""
 
     name: str
     any: tuple[str, ...] = ()
     all_of: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
     hinglish: tuple[str, ...] = ()
     hinglish_with: tuple[str, ...] = ()
     hinglish_unless: tuple[str, ...] = ()

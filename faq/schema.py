@@ -59,8 +59,9 @@ class ClinicSpec(_Spec):
 
 
 class UrgentRuleSpec(_Spec):
-    """One emergency rule: it fires when any 'any' pattern (and every 'all_of' one) is found,
-    or any 'hinglish' phrase (with one 'hinglish_with' phrase, if listed)."""
+    """One emergency rule: it fires when any 'any' pattern (and every 'all_of' one) is found
+    and no 'unless' one, or any 'hinglish' phrase (with one 'hinglish_with' phrase, if
+    listed) and no 'hinglish_unless' one."""
 
     # Editors flag a rule with neither patterns nor phrases, as the checker does.
     model_config = ConfigDict(
@@ -81,6 +82,11 @@ class UrgentRuleSpec(_Spec):
     )
     all_of: list[Text] = Field(
         default_factory=list, description="Patterns that must all be found as well (optional)."
+    )
+    unless: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that silence the English part of the rule (optional), e.g. a "
+        "general question about dystonia rather than something happening now.",
     )
     hinglish: list[Text] = Field(
         default_factory=list,

@@ -3,7 +3,8 @@
 A rule fires in one of two ways:
 
 - English: any of its `any` regular expressions is found in the screen form of the
-  message (folded, apostrophes removed, punctuation as spaces), and every `all_of` one too.
+  message (folded, apostrophes removed, punctuation as spaces), and every `all_of` one too,
+  and none of its `unless` ones.
 - Hindi and Hinglish: any of its `hinglish` phrases is found in the message's spelling
   skeleton (faq/indic.py), and one of its `hinglish_with` phrases too if it has any, and
   none of its `hinglish_unless` phrases. Phrases are plain Hinglish words that go through
@@ -212,13 +213,16 @@ class _CompiledRule:
     name: str
     any: tuple[re.Pattern[str], ...]
     all_of: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
     hinglish: frozenset[int]
     hinglish_with: frozenset[int]
     hinglish_unless: frozenset[int]
 
     def fires_in_english(self, text: str) -> bool:
-        return any(p.search(text) for p in self.any) and all(
-            p.search(text) for p in self.all_of
+        return (
+            any(p.search(text) for p in self.any)
+            and all(p.search(text) for p in self.all_of)
+            and not any(p.search(text) for p in self.unless)
         )
 
     def fires_in_hinglish(self, found: set[int]) -> bool:
@@ -282,6 +286,7 @@ class UrgentScreen:
                 r.name,
                 tuple(map(compile_pattern, r.any)),
                 tuple(map(compile_pattern, r.all_of)),
+                tuple(map(compile_pattern, r.unless)),
                 frozenset(map(self._index.add, r.hinglish)),
                 frozenset(map(self._index.add, r.hinglish_with)),
                 frozenset(map(self._index.add, r.hinglish_unless)),

@@ -15,6 +15,7 @@ import pytest
 
 from faq.limits import MESSAGE_LIMIT, answer_message_length
 from faq.loader import DEFAULT_FAQ_PATH, check_faq, load_faq
+from faq.matcher import matcher_for
 from faq.problems import FAQError, Problem
 
 PUBLISHED_IDS = frozenset(
@@ -848,6 +849,33 @@ def test_invalid_regex_in_double_quotes_points_at_the_pattern_not_a_wrong_charac
     problem = the_error(write_faq(text))
     assert problem.message.startswith("invalid urgent pattern")
     assert at(problem) in {position(text, '"\\\\bchok'), position(text, "(e|es|ed|ing")}
+
+
+def test_invalid_unless_pattern_is_reported_where_it_is(
+    write_faq: Callable[[str], Path],
+) -> None:
+    """`unless:` patterns are checked like `any:` ones: a broken one is never silently dropped."""
+    text = mutate(
+        MINIMAL_FAQ,
+        "        - '\\bchok(e|es|ed|ing)\\b'\n",
+        "        - '\\bchok(e|es|ed|ing)\\b'\n      unless:\n        - '^(can|does dystonia'\n",
+    )
+    problem = the_error(write_faq(text))
+    assert problem.message.startswith("invalid urgent pattern")
+    assert at(problem)[0] == position(text, "'^(can")[0]
+
+
+def test_unless_pattern_silences_its_rule_once_loaded(write_faq: Callable[[str], Path]) -> None:
+    text = mutate(
+        MINIMAL_FAQ,
+        "        - '\\bchok(e|es|ed|ing)\\b'\n",
+        "        - '\\bchok(e|es|ed|ing)\\b'\n      unless:\n        - '^does dystonia'\n",
+    )
+    faq, problems = check_faq(write_faq(text))
+    assert faq is not None, problems
+    assert faq.urgent_rules[0].unless == ("^does dystonia",)
+    assert matcher_for(faq).urgent_rule("does dystonia cause choking") is None
+    assert matcher_for(faq).urgent_rule("he is choking") == "choking"
 
 
 @pytest.mark.parametrize("char", ["\u2028", "\x85"], ids=["line-sep", "nel"])

@@ -140,6 +140,8 @@ def test_no_two_synonym_groups_share_a_matcher_term(matcher: Matcher) -> None:
         "kya parkinson aur dystonia ek hi hai",  # "hi" here is the particle, not hello
         "kya tension se bp badh jata hai",  # an abbreviation the FAQ does not know
         "dystonia ke ilaj ka kharcha kitna hai",  # what it costs: no entry says
+        "kya mera dystonia khatam ho sakta hai",  # "khatam" (ended) is not lost confidence
+        "papa ke liye dystonia ki koi book batao",  # a book to read, not a booking
     ],
 )
 def test_hinglish_look_alikes_get_no_confident_answer(matcher: Matcher, question: str) -> None:

@@ -53,6 +53,17 @@ def suggested(decision: Decision) -> set[str]:
         ("would yoga classes help my spasms", "exercise-and-yoga"),
         ("how much will the treatment cost me", "costs-and-fees"),
         ("am i allowed to drive a car with this", "driving-and-work"),
+        ("will zinc or vitamin b12 tablets stop the twisting", "medicines-and-doses"),
+        ("should my wife start magnesium for her spasms", "diet-and-food"),
+        ("can ayurveda cure my fathers neck dystonia", "other-therapies"),
+        ("kya homeopathy se dystonia theek hota hai", "other-therapies"),
+        ("which book explains dystonia for families", "books-and-support-groups"),
+        ("is there a whatsapp group for dystonia patients", "books-and-support-groups"),
+        ("is it okay to smoke cigarettes with dystonia", "alcohol-and-smoking"),
+        ("kya daru peene se gardan aur zyada mudegi", "alcohol-and-smoking"),
+        ("my uncle has thyroid trouble, is that linked to his dystonia", "other-conditions"),
+        ("can my wife catch it from me", "passing-to-others"),
+        ("kya ye bimari chhoot se failti hai", "passing-to-others"),
     ],
 )
 def test_a_question_on_an_uncovered_topic_names_that_topic_instead_of_answering(
@@ -279,6 +290,24 @@ def test_a_question_about_surgery_is_not_answered_with_treatment_without_surgery
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "सर्जरी से इलाज होगा क्या",
+        "surgery se poori tarah theek hoga kya",
+        "kya operation se dystonia puri tarah thik hota hai",
+    ],
+)
+def test_a_hindi_surgery_question_is_not_answered_with_treatment_without_surgery(
+    matcher: Matcher, message: str
+) -> None:
+    """Hindi is matched on its words alone, and "surgery ke bina" (without surgery) is one
+    term apart from "surgery": a question about surgery is not answered with the entry
+    about treatment without it."""
+    decision = matcher.decide(message)
+    assert not isinstance(decision, Answer), describe(decision)
+
+
+@pytest.mark.parametrize(
     ("message", "entry"),
     [
         ("will dystonia show on a scan", "normal-tests"),
@@ -293,6 +322,45 @@ def test_a_plain_question_to_an_entry_titled_by_a_denial_is_still_answered(
     decision = matcher.decide(message)
     assert isinstance(decision, Answer), describe(decision)
     assert decision.match.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["i want to book a consultation", "booking kaise karu", "can i book a visit to the clinic"],
+)
+def test_booking_still_reaches_the_contact_entry(matcher: Matcher, message: str) -> None:
+    """ "book" the noun (a book to read) is not read as booking, and booking still works."""
+    decision = matcher.decide(message)
+    assert isinstance(decision, Answer), describe(decision)
+    assert decision.match.entry.id == "contact-clinic"
+
+
+def test_a_remedy_named_with_a_symptom_is_never_answered(matcher: Matcher) -> None:
+    """The symptom's words point at entries, but no entry may read as a verdict on the remedy."""
+    decision = matcher.decide("homeopathy se gardan ka khichav jayega kya")
+    assert not isinstance(decision, Answer), describe(decision)
+
+
+@pytest.mark.parametrize("message", ["office me training hai kal", "i start job training monday"])
+def test_training_for_a_job_is_not_the_clinics_brain_training(
+    matcher: Matcher, message: str
+) -> None:
+    decision = matcher.decide(message)
+    assert not isinstance(decision, Answer), describe(decision)
+
+
+@pytest.mark.parametrize(
+    "message", ["surgery ke bina koi ilaj hai kya", "operation ke alawa aur kya kar sakte hai"]
+)
+def test_treatment_without_surgery_asked_in_hinglish_still_reaches_its_entry(
+    matcher: Matcher, message: str
+) -> None:
+    assert "non-invasive-treatment" in suggested(matcher.decide(message))
+
+
+def test_a_book_to_read_is_not_answered_with_how_to_book(matcher: Matcher) -> None:
+    decision = matcher.decide("mummy ke liye dystonia par ek achhi book bata do")
+    assert not isinstance(decision, Answer), describe(decision)
 
 
 def test_or_not_is_a_question_not_a_negation(matcher: Matcher) -> None:

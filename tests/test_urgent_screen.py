@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from faq.loader import load_faq
-from faq.matcher import Matcher, Urgent
+from faq.matcher import Matcher, NoMatch, Urgent
+from faq.model import UrgentRule
+from faq.urgent import UrgentScreen
 
 MATCHER = Matcher(load_faq())
 
@@ -334,4 +336,97 @@ def test_a_neck_or_jaw_stuck_for_hours_in_hindi_gets_the_urgent_reply(text: str)
 def test_everyday_stiffness_and_saath_kam_are_not_urgent(text: str) -> None:
     """ "saath" (with) folds like "sat" (oxygen saturation) and "kaam" (work) like "kam"
     (low): a question about living with dystonia is not a breathing emergency."""
+    assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+# A general question about what dystonia can do is not something happening now; the
+# not-covered reply it gets still says to call 112 if it is. Any word about a person, a
+# time or trouble keeps the urgent reply.
+GENERAL_SWALLOWING_AND_BREATHING_QUESTIONS = [
+    "can dystonia lead to problems swallowing",
+    "is difficulty breathing ever part of dystonia",
+    "why would dystonia cause choking",
+    "does cervical dystonia make swallowing difficult",
+]
+
+SWALLOWING_AND_BREATHING_HAPPENING_NOW = [
+    "can dystonia cause choking? my mother is choking on her food",
+    "is this dystonia, i cant swallow since this morning",
+    "does dystonia do this, he is struggling to breathe",
+    "can dystonia cause trouble breathing right now",
+    "cant breathe is it dystonia",
+    "Can't swallow. Dystonia?",
+]
+
+
+@pytest.mark.parametrize("text", GENERAL_SWALLOWING_AND_BREATHING_QUESTIONS)
+def test_a_general_question_about_swallowing_or_breathing_is_neither_urgent_nor_answered(
+    text: str,
+) -> None:
+    """No entry says what dystonia does to swallowing or breathing."""
+    assert MATCHER.decide(text).kind in ("clarify", "none")
+
+
+def test_the_not_covered_reply_on_swallowing_still_says_to_call_112() -> None:
+    decision = MATCHER.decide("is difficulty breathing ever part of dystonia")
+    assert isinstance(decision, NoMatch), decision
+    assert decision.not_covered is not None
+    assert decision.not_covered.id == "swallowing-breathing-speech"
+    assert "112" in decision.not_covered.reply
+
+
+@pytest.mark.parametrize("text", SWALLOWING_AND_BREATHING_HAPPENING_NOW)
+def test_swallowing_or_breathing_trouble_happening_to_someone_is_still_urgent(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+def test_unless_silences_only_the_english_part_of_its_rule() -> None:
+    screen = UrgentScreen(
+        (
+            UrgentRule(
+                "swallowing",
+                any=(r"\bswallow",),
+                unless=(r"^(can|does)\s(?!.*\bmy\b).*\bdystonia\b",),
+                hinglish=("nigal* nahi",),
+            ),
+        )
+    )
+    assert screen.check("can dystonia affect how you swallow") is None
+    assert screen.check("can dystonia affect how my son swallows") == "swallowing"
+    assert screen.check("i cant swallow") == "swallowing"
+    assert screen.check("can dystonia make it so you nigal nahi pate") == "swallowing"
+
+
+# Found by a tester writing as frightened relatives: pills put aside, the warning signs
+# relatives notice, a colour other than blue, a neck stuck since the morning.
+WARNING_SIGNS_AND_STUCK_SINCE_MORNING = [
+    "i have pills saved up and tonight i'll take them all",
+    "she has her tablets hidden and says she will take them all tonight",
+    "my brother says he doesnt see the point anymore and has given away all his things",
+    "dad has been giving away his belongings and talks like a goodbye",
+    "everyone would be better off if i was gone",
+    "he is turning purple and holding his throat",
+    "her lips are turning grey",
+    "mum's neck has been stuck twisted back since 6 this morning and she is crying",
+    "his jaw has been locked since last night",
+    "bhai ki gardan subah se peeche mudi hui hai, 5 ghante ho gaye, ruk hi nahi rahi",
+]
+
+FIGURES_OF_SPEECH_AND_HABITS = [
+    "my boss is suffocating me with deadlines, stress makes my spasms worse",
+    "mom had a fit when she heard the diagnosis, what is dystonia exactly",
+    "i wanted to disappear when my head turned in the meeting",
+    "i give away my old clothes every diwali",
+    "roz shaam ko gardan do ghante peeche khinchi rehti hai",
+    "my neck has been stuck to the left for years",
+]
+
+
+@pytest.mark.parametrize("text", WARNING_SIGNS_AND_STUCK_SINCE_MORNING)
+def test_warning_signs_and_a_neck_stuck_since_morning_get_the_urgent_reply(text: str) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", FIGURES_OF_SPEECH_AND_HABITS)
+def test_figures_of_speech_and_everyday_habits_are_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
