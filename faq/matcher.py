@@ -74,7 +74,7 @@ AGREE_RELIEF = 0.05
 AGREE_LEAD_RELIEF = 0.09
 AGREE_SEMANTIC = 0.45
 AGREE_SEMANTIC_MARGIN = 0.05
-TWO_QUESTIONS_MARGIN = 0.10
+TWO_QUESTIONS_MARGIN = 0.08
 VETO_LEAD_SHARE = 0.5
 # a not-covered topic wins on meaning alone when it is this close and this clear,
 SEM_TOPIC_MIN = 0.60

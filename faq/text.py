@@ -143,7 +143,11 @@ _MARKS = "\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 _WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _SPACE = re.compile(r"\s+")
+_ASCII_NON_WORD = re.compile(r"[^a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("english")
+
+
+_ASCII_CONTROLS = {i: (" " if chr(i) in "\n\r\t" else None) for i in (*range(32), 127)}
 
 
 def fold(text: str) -> str:
@@ -152,6 +156,10 @@ def fold(text: str) -> str:
     Accents are dropped only from Latin letters ("é" -> "e"): in scripts such as
     Devanagari the combining signs are part of the word and must stay.
     """
+    if text.isascii():
+        # Most messages are plain ASCII, for which normalising changes nothing: only
+        # control characters go. Every question is folded several times, so this matters.
+        return text.translate(_ASCII_CONTROLS).lower()
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", text):
         category = unicodedata.category(ch)
@@ -201,6 +209,9 @@ def screen_form(text: str) -> str:
     breathe", "cant, breathe", "can't 😭 breathe" and "i\u200bcant\u200bbreathe" all read
     "i cant breathe"."""
     folded = fold(break_invisible(text)).translate(_APOSTROPHES)
+    if folded.isascii():
+        # the same rule for plain ASCII, where letters and digits are all there is to keep
+        return _ASCII_NON_WORD.sub(" ", folded).strip()
     kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in folded)
     return _SPACE.sub(" ", kept).strip()
 

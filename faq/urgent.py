@@ -43,6 +43,22 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def compile_either(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """One pattern that finds what any of `patterns` finds: every message passes through
+    ~130 of them, and one search per rule costs a quarter of one per pattern. Patterns
+    that cannot be joined (a back-reference would change its number, a global flag must
+    come first) stay apart."""
+    if len(patterns) < 2 or any(_BACKREFERENCE.search(p) for p in patterns):
+        return tuple(map(compile_pattern, patterns))
+    try:
+        return (compile_pattern("|".join(f"(?:{p})" for p in patterns)),)
+    except re.error:
+        return tuple(map(compile_pattern, patterns))
+
+
 class PhraseError(ValueError):
     """A Hinglish phrase staff wrote cannot be used; the message says why in plain words."""
 
@@ -284,9 +300,9 @@ class UrgentScreen:
         self._rules = tuple(
             _CompiledRule(
                 r.name,
-                tuple(map(compile_pattern, r.any)),
+                compile_either(r.any),
                 tuple(map(compile_pattern, r.all_of)),
-                tuple(map(compile_pattern, r.unless)),
+                compile_either(r.unless),
                 frozenset(map(self._index.add, r.hinglish)),
                 frozenset(map(self._index.add, r.hinglish_with)),
                 frozenset(map(self._index.add, r.hinglish_unless)),

@@ -64,6 +64,15 @@ def suggested(decision: Decision) -> set[str]:
         ("my uncle has thyroid trouble, is that linked to his dystonia", "other-conditions"),
         ("can my wife catch it from me", "passing-to-others"),
         ("kya ye bimari chhoot se failti hai", "passing-to-others"),
+        # spreading by touch is catching it, not dystonia spreading in the body
+        ("क्या यह रोग छूने से फैलता है", "passing-to-others"),
+        ("kya dystonia chhoone se phailta hai", "passing-to-others"),
+        ("can dystonia spread through touch to others", "passing-to-others"),
+        # whether one can keep a job is not how dystonia affects daily life
+        ("क्या डिस्टोनिया के रहते मैं नौकरी कर पाऊँगा", "driving-and-work"),
+        # a doctor elsewhere is neither a book nor this clinic
+        ("could you recommend a neurologist in my city", "other-doctors"),
+        ("lucknow me koi achha doctor batao", "other-doctors"),
     ],
 )
 def test_a_question_on_an_uncovered_topic_names_that_topic_instead_of_answering(
@@ -371,6 +380,26 @@ def test_or_not_is_a_question_not_a_negation(matcher: Matcher) -> None:
 
 
 # -- the model ships with the package and never touches the network --------------------
+
+
+@pytest.mark.parametrize(
+    "message", ["bhai dystonia kya cheez hai samjha do", "डिस्टोनिया क्या होता है समझा दीजिए"]
+)
+def test_asking_to_have_dystonia_explained_is_not_about_others_not_understanding(
+    matcher: Matcher, message: str
+) -> None:
+    """ "samjha do" (explain it) and "koi nahi samajhta" (nobody understands me) fold to
+    one Hinglish spelling; only the first is a question about what dystonia is."""
+    decision = matcher.decide(message)
+    assert isinstance(decision, Answer), describe(decision)
+    assert decision.match.entry.id == "what-is-dystonia"
+
+
+@pytest.mark.parametrize("message", ["tell me a joke", "sunao koi joke", "kuch funny batao yaar"])
+def test_a_request_for_a_joke_is_never_answered_with_an_entry(
+    matcher: Matcher, message: str
+) -> None:
+    assert not isinstance(matcher.decide(message), Answer)
 
 
 @pytest.fixture

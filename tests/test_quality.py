@@ -98,6 +98,13 @@ def test_dev_in_scope_answered_right_is_at_least_90_percent(dev: Report) -> None
     assert dev.in_scope_right >= 90.0, misses(dev, "in")
 
 
+def test_dev_keeps_its_answered_right_figure(dev: Report) -> None:
+    """The issue asks that the dev set keep its figures: 65 of 66 in scope answered right.
+    (One dev question once sat 0.002 inside the two-questions margin, so any content edit
+    could flip it; the floor says so at once.)"""
+    assert dev.in_scope_right >= 98.4, misses(dev, "in")
+
+
 def test_dev_in_scope_right_or_suggested_is_at_least_97_percent(dev: Report) -> None:
     assert dev.in_scope_right_or_suggested >= 97.0, misses(dev, "in")
 

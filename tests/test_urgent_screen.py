@@ -7,7 +7,7 @@ import pytest
 from faq.loader import load_faq
 from faq.matcher import Matcher, NoMatch, Urgent
 from faq.model import UrgentRule
-from faq.urgent import UrgentScreen
+from faq.urgent import UrgentScreen, compile_either
 
 MATCHER = Matcher(load_faq())
 
@@ -430,3 +430,64 @@ def test_warning_signs_and_a_neck_stuck_since_morning_get_the_urgent_reply(text:
 @pytest.mark.parametrize("text", FIGURES_OF_SPEECH_AND_HABITS)
 def test_figures_of_speech_and_everyday_habits_are_not_urgent(text: str) -> None:
     assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+# Found by a second tester: a count given after the pills, "don't want to wake up", a
+# neck "is stuck" (not "has been") since the morning, a posture held a whole afternoon.
+PILLS_COUNTED_AND_POSTURES_HELD_TODAY = [
+    "she swallowed her tablets, about 25 of them, and is very sleepy",
+    "i took some pills, maybe 15, please dont tell anyone",
+    "i really dont want to wake up tomorrow",
+    "i hope i dont wake up in the morning",
+    "his neck is stuck pulled to the left since 7 this morning, it wont come back",
+    "her jaw is locked since last night and she cant eat",
+    "papa's head has been bent forward the whole evening and nothing works",
+]
+
+TIMES_DOSES_AND_FIGURES_OF_SPEECH = [
+    "i dont want to wake up early for the appointment",
+    "my neck has been stuck since 10 years, will it get worse",
+    "my head has been pulled to the right all day, most days",
+    "my new manager is suffocating me with rules and my neck is worse",
+    "ऑफिस में इतना प्रेशर है कि दम घुटता है, क्या इससे ऐंठन बढ़ती है",
+    "daftar me dam ghut raha hai kaam ke bojh se",
+]
+
+
+@pytest.mark.parametrize("text", PILLS_COUNTED_AND_POSTURES_HELD_TODAY)
+def test_pills_counted_after_taking_them_and_postures_held_today_get_the_urgent_reply(
+    text: str,
+) -> None:
+    assert isinstance(MATCHER.decide(text), Urgent)
+
+
+@pytest.mark.parametrize("text", TIMES_DOSES_AND_FIGURES_OF_SPEECH)
+def test_waking_early_years_of_stiffness_and_office_pressure_are_not_urgent(text: str) -> None:
+    assert not isinstance(MATCHER.decide(text), Urgent)
+
+
+def test_smoke_at_the_office_is_still_urgent() -> None:
+    """The office exception is for the figure of speech, not for a fire at work."""
+    assert isinstance(MATCHER.decide("office me aag lagi hai aur dam ghut raha hai"), Urgent)
+
+
+def test_a_rules_patterns_joined_into_one_find_what_each_finds() -> None:
+    joined = compile_either((r"\bcant\s+breathe\b", r"\bchok\w*", r"^help$"))
+    assert len(joined) == 1
+    for text, found in [
+        ("i cant breathe", True),
+        ("he is choking", True),
+        ("help", True),
+        ("please help me", False),
+        ("breathe in", False),
+    ]:
+        assert bool(joined[0].search(text)) is found, text
+
+
+def test_patterns_that_cannot_be_joined_are_kept_apart() -> None:
+    """A back-reference would point at another pattern's group once joined, and a global
+    flag must open the whole pattern: such patterns are searched one by one."""
+    with_backreference = compile_either((r"(\w+) \1", r"\bchok\w*"))
+    assert [p.pattern for p in with_backreference] == [r"(\w+) \1", r"\bchok\w*"]
+    assert with_backreference[0].search("very very tight")
+    assert len(compile_either((r"(?x) cant \s breathe", r"\bchok\w*"))) == 2
