@@ -247,6 +247,16 @@ class Matcher:
                 for term in terms:
                     self._index[term].append(p_index)
                     self._entry_term_counts[t_index][term] += 1
+        # The same postings as arrays: scoring every candidate phrasing at once in numpy
+        # instead of one by one in Python keeps large FAQs and common words fast.
+        self._postings = {t: np.array(ps, dtype=np.intp) for t, ps in self._index.items()}
+        self._phrasing_target = np.array([p.entry_index for p in self._phrasings], dtype=np.intp)
+        self._phrasing_weight = np.array([p.weight for p in self._phrasings], dtype=np.float64)
+        targets_with: dict[str, list[int]] = defaultdict(list)
+        for t_index, counts in enumerate(self._entry_term_counts):
+            for term in counts:
+                targets_with[term].append(t_index)
+        self._target_postings = {t: np.array(ts, dtype=np.intp) for t, ts in targets_with.items()}
         self._semantic: SemanticIndex | None = None
         if semantic:
             self._semantic = SemanticIndex(self._embedder(), semantic_rows)
@@ -547,46 +557,57 @@ class Matcher:
         weights = {t: self._weight(t) for t in query}
         total = sum(weights.values())
         content = [t for t in query if t not in STOPWORDS] or query
-        candidates = {p for term in content for p in self._index.get(term, ())}
-        candidates.discard(skip)
-        # Shared weight per candidate, added in the query's term order: a content term
-        # walks its postings, any other term is looked up in each candidate's terms.
-        content_terms = set(content)
-        shared_by: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        # Candidates are the phrasings sharing a content term; a function word alone
+        # ("is", "my") never makes one.
+        is_candidate = np.zeros(len(self._phrasings), dtype=bool)
+        for term in content:
+            postings = self._postings.get(term)
+            if postings is not None:
+                is_candidate[postings] = True
+        if skip >= 0:
+            is_candidate[skip] = False
+        candidates = np.flatnonzero(is_candidate)
+        if not len(candidates):
+            return []
+        # Shared weight per phrasing, added in the query's term order (so the sums are
+        # the same to the last bit whichever way they are computed).
+        shared_all = np.zeros(len(self._phrasings), dtype=np.float64)
         for term, w in weights.items():
-            if term in content_terms:
-                for p_index in self._index.get(term, ()):
-                    if p_index in shared_by:
-                        shared_by[p_index] += w
-            else:
-                for p_index in candidates:
-                    if term in self._phrasings[p_index].terms:
-                        shared_by[p_index] += w
-        best: dict[int, tuple[float, int]] = {}
-        for p_index, shared in shared_by.items():
-            phrasing = self._phrasings[p_index]
-            recall = shared / total
-            precision = shared / phrasing.weight
-            score = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
-            if score > best.get(phrasing.entry_index, (0.0, -1))[0]:
-                best[phrasing.entry_index] = (score, p_index)
+            postings = self._postings.get(term)
+            if postings is not None:
+                shared_all[postings] += w
+        shared = shared_all[candidates]
+        recall = shared / total
+        precision = shared / self._phrasing_weight[candidates]
+        scores = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
+        # Each target's best phrasing (the first of equals): sort by target, best first.
+        targets = self._phrasing_target[candidates]
+        order = np.lexsort((candidates, -scores, targets))
+        firsts = order[np.flatnonzero(np.diff(targets[order], prepend=-1))]
+        best_target, best_score = targets[firsts], scores[firsts]
         skipped = self._phrasings[skip] if skip >= 0 else None
         n = self._entry_count
-        floor = -1.0
         if limit is not None:
             # The coverage top-up lies between 0 and min(1, score + 0.3): an entry whose
             # best possible total is below the limit-th best certain total cannot be in
             # the top, so its coverage is never computed (most entries of a large FAQ).
-            certain = heapq.nlargest(
-                limit, ((1 - COVERAGE_SHARE) * sc for t, (sc, _) in best.items() if t < n)
-            )
-            if len(certain) == limit:
-                floor = certain[-1] - 1e-4
+            certain = (1 - COVERAGE_SHARE) * best_score[best_target < n]
+            if len(certain) >= limit:
+                floor = float(np.partition(certain, len(certain) - limit)[-limit]) - 1e-4
+                bound = (1 - COVERAGE_SHARE) * best_score + COVERAGE_SHARE * np.minimum(
+                    1.0, best_score + 0.3
+                )
+                firsts = firsts[(best_target >= n) | (bound >= floor)]
+        if limit is not None and len(firsts) > limit + 1:
+            held = skipped.entry_index if skipped else -1
+            firsts = self._likely_top(firsts, targets, scores, weights, total, limit, held)
         scored = []
-        for t_index, (score, p_index) in best.items():
-            bound = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * min(1.0, score + 0.3)
-            if t_index < n and bound < floor:
-                continue
+        for t_index, score, p_index in zip(
+            targets[firsts].tolist(),
+            scores[firsts].tolist(),
+            candidates[firsts].tolist(),
+            strict=True,
+        ):
             counts = self._entry_term_counts[t_index]
             own = skipped.terms if skipped and skipped.entry_index == t_index else frozenset()
             coverage = sum(w for t, w in weights.items() if counts.get(t, 0) > (t in own)) / total
@@ -604,6 +625,44 @@ class Matcher:
                 kept.append(topic)
                 kept.sort()
         return [(-neg, t_index, p_index) for neg, _, t_index, p_index in kept]
+
+    def _likely_top(
+        self,
+        firsts: npt.NDArray[np.intp],
+        targets: npt.NDArray[np.intp],
+        scores: npt.NDArray[np.float64],
+        weights: dict[str, float],
+        total: float,
+        limit: int,
+        held: int,
+    ) -> npt.NDArray[np.intp]:
+        """The best phrasings (`firsts`) of the targets that can be among the top `limit`
+        entries or be the best topic, found with every target's total computed at once.
+        Totals within 0.001 of the cut are kept, so the exact, rounded totals computed
+        afterwards choose among them: this only saves work, it never changes a ranking.
+        The target of a held-out phrasing (`held`) is always kept and never sets the cut:
+        its own terms are not discounted here, so its total may read too high."""
+        covered = np.zeros(len(self._entry_term_counts), dtype=np.float64)
+        for term, w in weights.items():
+            holders = self._target_postings.get(term)
+            if holders is not None:
+                covered[holders] += w
+        t, score = targets[firsts], scores[firsts]
+        combined = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * np.minimum(
+            covered[t] / total, score + 0.3
+        )
+        is_entry = t < self._entry_count
+        is_held = t == held
+        keep = is_held.copy()
+        entries = combined[is_entry & ~is_held]
+        if len(entries):
+            kth = max(len(entries) - limit, 0)
+            keep |= is_entry & (combined >= np.partition(entries, kth)[kth] - 1e-3)
+        topics = combined[~is_entry & ~is_held]
+        if len(topics):
+            keep |= ~is_entry & (combined >= topics.max() - 1e-3)
+        kept: npt.NDArray[np.intp] = firsts[keep]
+        return kept
 
     def _target_id(self, t_index: int) -> str:
         if t_index < self._entry_count:

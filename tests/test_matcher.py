@@ -468,3 +468,27 @@ def test_faq_words_mixed_with_random_unicode_get_a_decision(
 ) -> None:
     for text in (f"{word} {noise}", f"{noise}{word}", f"{noise} {word} {noise}"):
         _check_decision(matcher.faq, matcher.decide(text))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_top_few_are_the_head_of_the_full_ranking_whatever_the_question(
+    matcher: Matcher, faq: FAQ, data: st.DataObject
+) -> None:
+    """Ranking only the top few (pruned with every target's total computed at once) picks
+    the same targets, scores and order as ranking them all, held-out phrasing or not."""
+    entry = data.draw(st.sampled_from(faq.entries))
+    number = data.draw(st.integers(0, len(entry.phrasings) - 1))
+    vocabulary = [w for p in entry.phrasings for w in p.split()] + ["dystonia", "my", "neck"]
+    text = " ".join(data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=8)))
+    held_out = data.draw(st.sampled_from([None, (entry.id, number)]))
+    terms = matcher.query_terms(text)
+    n = len(faq.entries)
+
+    full = [(score, target) for score, target, _ in matcher._rank_targets(terms, held_out, None)]
+    top = [(score, target) for score, target, _ in matcher._rank_targets(terms, held_out, 4)]
+
+    assert [r for r in top if r[1] < n] == [r for r in full if r[1] < n][:4]
+    assert [r for r in top if r[1] >= n] == [r for r in full if r[1] >= n][:1]
