@@ -580,7 +580,8 @@ class Matcher:
         recall = shared / total
         precision = shared / self._phrasing_weight[candidates]
         scores = (1 + BETA**2) * recall * precision / (BETA**2 * precision + recall)
-        # Each target's best phrasing (the first of equals): sort by target, best first.
+        # Each target's best phrasing (of equals, the first in the file): sort by target,
+        # best first.
         targets = self._phrasing_target[candidates]
         order = np.lexsort((candidates, -scores, targets))
         firsts = order[np.flatnonzero(np.diff(targets[order], prepend=-1))]

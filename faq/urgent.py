@@ -43,14 +43,14 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
 def compile_either(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """One pattern that finds what any of `patterns` finds: every message passes through
     ~130 of them, and one search per rule costs a quarter of one per pattern. Patterns
-    that cannot be joined (a back-reference would change its number, a global flag must
-    come first) stay apart."""
+    that cannot be joined (a back-reference or a conditional group would point at
+    another pattern's group, a global flag must come first) stay apart."""
     if len(patterns) < 2 or any(_BACKREFERENCE.search(p) for p in patterns):
         return tuple(map(compile_pattern, patterns))
     try:

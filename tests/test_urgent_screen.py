@@ -442,6 +442,14 @@ PILLS_COUNTED_AND_POSTURES_HELD_TODAY = [
     "his neck is stuck pulled to the left since 7 this morning, it wont come back",
     "her jaw is locked since last night and she cant eat",
     "papa's head has been bent forward the whole evening and nothing works",
+    # near-variants a reviewer found missed
+    "i dont want to wake up to one more day of this",
+    "i dont wanna wake up anymore",
+    "i want to go to sleep and not wake up",
+    "i wish i would never wake up again",
+    "she took some of her tablets, like 30",
+    "his neck is locked since today morning",
+    "my neck is pulled back the whole evening",
 ]
 
 TIMES_DOSES_AND_FIGURES_OF_SPEECH = [
@@ -451,6 +459,17 @@ TIMES_DOSES_AND_FIGURES_OF_SPEECH = [
     "my new manager is suffocating me with rules and my neck is worse",
     "ऑफिस में इतना प्रेशर है कि दम घुटता है, क्या इससे ऐंठन बढ़ती है",
     "daftar me dam ghut raha hai kaam ke bojh se",
+    # medicine times, other things stuck, and waking others: a reviewer's false alarms
+    "i took my tablets at 9 and the pulling started an hour later",
+    "i took my medicines for 8 weeks and nothing changed",
+    "he took the pills in 2021",
+    "i dont want to wake up my wife when the spasms come at night",
+    "i dont want to wake up stiff and sore again",
+    "we were stuck in a jam since 11 am, can we come tomorrow",
+    "the booking page is frozen since yesterday",
+    "my neck is stuck to one side since 3 or 4 years",
+    "i have been tossing and twisting all night and could not sleep",
+    "i have been stuck in meetings the whole afternoon",
 ]
 
 
@@ -491,3 +510,4 @@ def test_patterns_that_cannot_be_joined_are_kept_apart() -> None:
     assert [p.pattern for p in with_backreference] == [r"(\w+) \1", r"\bchok\w*"]
     assert with_backreference[0].search("very very tight")
     assert len(compile_either((r"(?x) cant \s breathe", r"\bchok\w*"))) == 2
+    assert len(compile_either((r"(a)?(?(1)b|c)", r"\bchok\w*"))) == 2
