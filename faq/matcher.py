@@ -224,7 +224,7 @@ class Matcher:
         self._phrasings: list[_Phrasing] = []
         self._phrasing_index: dict[tuple[str, int], int] = {}
         self._semantic_row: dict[tuple[str, int], int] = {}
-        self._index: dict[str, list[int]] = defaultdict(list)
+        index: dict[str, list[int]] = defaultdict(list)
         semantic_rows: list[tuple[int, str]] = []
         for t_index, (target_id, phrasings) in enumerate(targets):
             for number, phrasing in enumerate(phrasings):
@@ -245,11 +245,11 @@ class Matcher:
                 )
                 self._phrasing_index[(target_id, number)] = p_index
                 for term in terms:
-                    self._index[term].append(p_index)
+                    index[term].append(p_index)
                     self._entry_term_counts[t_index][term] += 1
         # The same postings as arrays: scoring every candidate phrasing at once in numpy
         # instead of one by one in Python keeps large FAQs and common words fast.
-        self._postings = {t: np.array(ps, dtype=np.intp) for t, ps in self._index.items()}
+        self._postings = {t: np.array(ps, dtype=np.intp) for t, ps in index.items()}
         self._phrasing_target = np.array([p.entry_index for p in self._phrasings], dtype=np.intp)
         self._phrasing_weight = np.array([p.weight for p in self._phrasings], dtype=np.float64)
         targets_with: dict[str, list[int]] = defaultdict(list)

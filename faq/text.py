@@ -160,6 +160,11 @@ def fold(text: str) -> str:
         # Most messages are plain ASCII, for which normalising changes nothing: only
         # control characters go. Every question is folded several times, so this matters.
         return text.translate(_ASCII_CONTROLS).lower()
+    return fold_by_unicode_rules(text)
+
+
+def fold_by_unicode_rules(text: str) -> str:
+    """fold() without its ASCII shortcut (which must give the same result)."""
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", text):
         category = unicodedata.category(ch)
@@ -212,6 +217,12 @@ def screen_form(text: str) -> str:
     if folded.isascii():
         # the same rule for plain ASCII, where letters and digits are all there is to keep
         return _ASCII_NON_WORD.sub(" ", folded).strip()
+    return words_only(folded)
+
+
+def words_only(folded: str) -> str:
+    """Letters, digits and marks kept, every other run made one space (screen_form's
+    rule without its ASCII shortcut, which must give the same result)."""
     kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in folded)
     return _SPACE.sub(" ", kept).strip()
 
