@@ -70,8 +70,8 @@ SEM_VETO = 0.20
 SEM_TOPIC_VETO = 0.05
 # an answer both opinions agree on may have a lexical score and lead this much below the
 # FAQ's answer threshold and margin,
-AGREE_RELIEF = 0.05
-AGREE_LEAD_RELIEF = 0.09
+AGREE_RELIEF = 0.07
+AGREE_LEAD_RELIEF = 0.11
 AGREE_SEMANTIC = 0.45
 AGREE_SEMANTIC_MARGIN = 0.05
 TWO_QUESTIONS_MARGIN = 0.08

@@ -70,7 +70,7 @@ _ENGLISH_STOPWORDS = frozenset(
     very was we were what when where which while who whom why will with would you your
     yours yourself yourselves also really please ok okay yes yeah get got go going lot lots
     thing things something anything way much many even still ever always actually maybe
-    tell know want like bit good great nice fine well
+    tell know want like bit good great nice fine well sir
     """.split()
 )
 # Hinglish function words ("dystonia kya hai", "stress se badhta hai kya"), with the

@@ -50,7 +50,9 @@ def clinic(tmp_path: Path) -> tuple[Path, Path]:
     with Store(data_dir) as store:
         for user in range(3):
             store.record_question(MISSED, "none", UserKey(f"user{user}"))
-        store.record_question("my phone is 9876543210 call me", "none", UserKey("user9"))
+        store.record_question(
+            "my phone is 9876543210, who won the cricket", "none", UserKey("user9")
+        )
     return faq_path, data_dir
 
 
